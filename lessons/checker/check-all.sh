@@ -1,0 +1,32 @@
+#!/bin/sh
+# check-all.sh ROOT [LESSON...]
+#
+# Check every program of the given lessons (all by default) found under
+# ROOT (lessons/ for the student's work, solutions/ for the reference),
+# then print one summary line per program.  Exit 0 only if all passed.
+set -u
+root=$1; shift
+[ $# -gt 0 ] || set -- $(cd "$root" && ls -d [0-9][0-9]-* 2>/dev/null)
+here=$(dirname "$0")
+summary= ; bad=0 ; total=0
+for lesson in "$@"; do
+    for src in "$root/$lesson"/*.c; do
+        [ -f "$src" ] || continue
+        program=$(basename "$src" .c)
+        [ "$program" = check ] && continue
+        total=$((total + 1))
+        if sh "$here/check-one.sh" -o "${BUILD:-build}/$root/$lesson/$program" \
+                "$lesson" "$program" "$src"; then
+            summary="$summary
+  pass  $lesson/$program"
+        else
+            bad=$((bad + 1))
+            summary="$summary
+  FAIL  $lesson/$program"
+        fi
+        echo
+    done
+done
+echo "Summary for $root/:$summary"
+echo "$((total - bad)) of $total programs pass every test."
+[ $bad -eq 0 ]

@@ -1,0 +1,170 @@
+/*
+ * harness.h - the vocabulary of every lesson checker.
+ *
+ * A lesson's check.c is a table of short tests.  Each test plays the
+ * reference peer against the student's program with a few actions
+ * (start the program, connect, send, send in 1-byte pieces, half-close,
+ * reset, expect bytes, expect EOF within T ...).  Every action is bounded
+ * in time and is recorded, so that a failure can show the conversation as
+ * a sequence diagram.  An expectation that does not hold calls fail(),
+ * which ends the test (each test runs in its own process).
+ */
+#ifndef HARNESS_H
+#define HARNESS_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include <sys/socket.h>
+
+struct ctx;
+
+struct test {
+    const char *name;  /* short id, e.g. "one-byte-pieces" */
+    const char *what;  /* what the peer does, one sentence */
+    void (*run)(struct ctx *c);
+    const char *hint;  /* what usually causes a failure */
+    const char *see;   /* anchor in the lesson README, e.g. "#single-recv" */
+};
+
+struct program {
+    const char *name;          /* e.g. "greeter" */
+    const struct test *tests;  /* ends with an entry whose name is NULL */
+};
+
+struct lesson {
+    const char *dir;                 /* e.g. "03-accept" */
+    const struct program *programs;  /* ends with an entry whose name is NULL */
+};
+
+/* Each lesson's check.c defines this. */
+extern const struct lesson LESSON;
+
+/* ---- reporting ------------------------------------------------------ */
+
+/* Why a test failed.  Strings may come from str(). */
+struct failure {
+    const char *expected;
+    const char *observed;
+    const char *hint;   /* replaces the test's hint when the mistake is known */
+    const char *see;    /* replaces the test's README anchor */
+};
+#define FAIL(c, ...) fail_((c), (struct failure){ __VA_ARGS__ })
+_Noreturn void fail_(struct ctx *c, struct failure f);
+_Noreturn void skip(struct ctx *c, const char *why);
+/* A line of explanation shown with a failure (e.g. "port 4242 was chosen"). */
+void note(struct ctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* printf into a fresh string that lives until the test ends. */
+char *str(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Bytes shown as a C string literal, cut to about max characters. */
+char *escaped(const void *buf, size_t n, size_t max);
+/* "3 bytes \"ab\\n\"" or, for large buffers, a summary. */
+char *describe(const void *buf, size_t n);
+/* Where a and b first differ, as a sentence; NULL when equal. */
+char *first_difference(const void *want, size_t nw, const void *got, size_t ng);
+
+/* Random bytes from a fixed seed (tests are reproducible). */
+void *random_bytes(size_t n, unsigned seed);
+/* Milliseconds since the test started. */
+long now_ms(struct ctx *c);
+void pause_ms(long ms);
+
+/* ---- the program under test ----------------------------------------- */
+
+struct proc;
+
+struct start {
+    const char *const *argv;   /* argv[0] is shown, the program file is used */
+    long nofile;               /* RLIMIT_NOFILE for the program, 0: default 64 */
+    int static_build;          /* run the statically linked build (EXE.static) */
+    int as_nobody;             /* root only: run as an unprivileged user */
+    const char *hosts;         /* root only: private /etc/hosts content */
+    int stdin_pipe;            /* stdin is a pipe we feed; else /dev/null */
+    size_t stdout_cap;         /* bytes of stdout to keep, 0: 64 KiB */
+};
+
+/* argv as a literal: ARGV("greeter", "0") */
+#define ARGV(...) ((const char *const[]){ __VA_ARGS__, NULL })
+
+struct proc *prog_start(struct ctx *c, struct start s);
+/* Start a server with argv {name, args...} and return the port it reports. */
+int server_start(struct ctx *c, struct proc **out, const char *const *argv);
+/* Wait for the "listening on port N" line; fail if it does not come. */
+int expect_ready(struct ctx *c, struct proc *p, long timeout_ms);
+/* The next line of stdout (without its \n); fails if none comes in time. */
+char *expect_line(struct ctx *c, struct proc *p, long timeout_ms);
+void prog_feed(struct proc *p, const void *buf, size_t n); /* to stdin */
+void prog_close_stdin(struct proc *p);
+/* Nonzero when the program exited within the time. */
+int prog_wait_exit(struct proc *p, long timeout_ms);
+int prog_running(struct proc *p);
+void prog_signal(struct ctx *c, struct proc *p, int sig);
+/* Raise RLIMIT_NOFILE of a running program to n (prlimit). */
+void prog_set_nofile(struct proc *p, long n);
+/* Everything on stdout so far (up to the cap) and its total length. */
+const char *prog_stdout(struct proc *p, size_t *len, size_t *total);
+const char *prog_stderr(struct proc *p, size_t *len);
+
+/* Expectations on how the program ends. */
+void expect_exit(struct ctx *c, struct proc *p, int code, long timeout_ms);
+void expect_stdout(struct ctx *c, struct proc *p, const void *want, size_t n);
+void expect_stdout_empty(struct ctx *c, struct proc *p);
+void expect_stderr_has(struct ctx *c, struct proc *p, const char *text);
+void expect_still_running(struct ctx *c, struct proc *p, const char *after);
+/* Run argv, expect exit 2, nothing on stdout and a message on stderr. */
+void expect_usage_error(struct ctx *c, const char *const *argv);
+
+/* ---- the peer: TCP --------------------------------------------------- */
+
+struct conn;
+
+/* family: AF_INET (127.0.0.1) or AF_INET6 (::1). */
+struct conn *tcp_connect(struct ctx *c, int family, int port);
+/* Connect and expect a refusal (nothing listens). */
+void expect_refused(struct ctx *c, int family, int port);
+void conn_send(struct ctx *c, struct conn *k, const void *buf, size_t n);
+/* Send in pieces of `piece` bytes with TCP_NODELAY and a pause between. */
+void conn_send_pieces(struct ctx *c, struct conn *k, const void *buf,
+                      size_t n, size_t piece, long pause);
+void conn_half_close(struct ctx *c, struct conn *k);   /* FIN */
+void conn_reset(struct ctx *c, struct conn *k);        /* RST */
+void conn_close(struct ctx *c, struct conn *k);
+/* Read exactly n bytes (fail on EOF, reset, other bytes or time out). */
+void expect_bytes(struct ctx *c, struct conn *k, const void *want, size_t n,
+                  long timeout_ms);
+void expect_eof(struct ctx *c, struct conn *k, long timeout_ms);
+/* Send buf while reading, until n bytes came back; compare with want. */
+void expect_echo(struct ctx *c, struct conn *k, const void *buf, size_t n,
+                 long timeout_ms);
+/* Read whatever comes until EOF; returns the bytes. */
+char *read_to_eof(struct ctx *c, struct conn *k, size_t *n, long timeout_ms);
+int conn_fd(struct conn *k);
+int conn_local_port(struct conn *k);
+
+/* A listening peer for client programs.  addr NULL: loopback of family. */
+struct listener;
+struct listener *tcp_listener(struct ctx *c, int family, const char *addr,
+                              int backlog);
+int listener_port(struct listener *l);
+struct conn *expect_accept(struct ctx *c, struct listener *l, long timeout_ms);
+
+/* ---- the peer: UDP --------------------------------------------------- */
+
+struct udp;
+struct udp *udp_open(struct ctx *c, int family, int port);
+int udp_port(struct udp *u);
+void udp_send(struct ctx *c, struct udp *u, int port, const void *buf, size_t n);
+/* Wait for one datagram; returns its length, the sender's port in *from. */
+size_t udp_expect(struct ctx *c, struct udp *u, void *buf, size_t cap,
+                  int *from, long timeout_ms);
+void udp_expect_none(struct ctx *c, struct udp *u, long timeout_ms);
+
+/* ---- machine abilities ----------------------------------------------- */
+
+int have_ipv6(void);
+int is_root(void);
+/* A port that was free a moment ago (for tests that must name a port). */
+int free_port(int type);
+
+#endif

@@ -1,0 +1,597 @@
+/*
+ * proc.c - run the program under test as contract rule 7 says: only fds
+ * 0-2 open, an empty scratch directory, TZ=UTC, LC_ALL=C, its own process
+ * group, resource limits.  One thread per program drains stdout and
+ * stderr (a full pipe would block the program), feeds stdin and notices
+ * the exit, so every wait below is a bounded wait on a condition.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <grp.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sched.h>
+#include <sys/mount.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include "internal.h"
+
+#define ERR_KEEP 8192   /* stderr: we keep its tail */
+
+struct proc {
+    pid_t pid;
+    int server;
+    char *name;                 /* argv joined, for messages */
+    char *dir, *side;           /* scratch cwd; side files (hosts, exe copy) */
+    int in, out, err, wake[2], pidfd;
+    pthread_t thread;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    char *obuf; size_t olen, ototal, ocap, ocursor;
+    char ebuf[2 * ERR_KEEP]; size_t elen;
+    char *ibuf; size_t ilen, ioff; int iclose;
+    int out_eof, err_eof, exited, status, stop;
+    long exit_ms;               /* when it exited, ms since test start */
+    struct ctx *c;
+};
+
+static void lock(struct proc *p) { pthread_mutex_lock(&p->mu); }
+static void unlock(struct proc *p) { pthread_mutex_unlock(&p->mu); }
+static void poke(struct proc *p) { (void)!write(p->wake[1], "", 1); }
+
+/* Wait until cond(p) holds or timeout_ms passed; called with p->mu held. */
+static int wait_for(struct proc *p, int (*cond)(struct proc *), long timeout_ms)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    ts.tv_sec += timeout_ms / 1000;
+    ts.tv_nsec += (timeout_ms % 1000) * 1000000L;
+    if (ts.tv_nsec >= 1000000000L) { ts.tv_sec++; ts.tv_nsec -= 1000000000L; }
+    while (!cond(p))
+        if (pthread_cond_timedwait(&p->cv, &p->mu, &ts) == ETIMEDOUT)
+            return cond(p);
+    return 1;
+}
+
+static void reap(struct proc *p)
+{
+    int st;
+    if (!p->exited && waitpid(p->pid, &st, WNOHANG) == p->pid) {
+        p->exited = 1;
+        p->status = st;
+        p->exit_ms = now_ms(p->c);
+    }
+}
+
+static void keep_out(struct proc *p, const char *b, size_t n)
+{
+    p->ototal += n;
+    size_t room = p->ocap - p->olen;
+    if (n > room) n = room;
+    memcpy(p->obuf + p->olen, b, n);
+    p->olen += n;
+}
+
+static void keep_err(struct proc *p, const char *b, size_t n)
+{
+    if (n > ERR_KEEP) { b += n - ERR_KEEP; n = ERR_KEEP; }
+    if (p->elen + n > sizeof p->ebuf) {   /* keep the newest ERR_KEEP bytes */
+        memmove(p->ebuf, p->ebuf + p->elen - ERR_KEEP, ERR_KEEP);
+        p->elen = ERR_KEEP;
+    }
+    memcpy(p->ebuf + p->elen, b, n);
+    p->elen += n;
+}
+
+static void *io_thread(void *arg)
+{
+    struct proc *p = arg;
+    enum { CHUNK = 65536 };
+    char *b = malloc(CHUNK);
+    for (;;) {
+        struct pollfd fds[5];
+        int n = 0, iout = -1, ierr = -1, iin = -1;
+        lock(p);
+        if (p->stop) { unlock(p); break; }
+        if (!p->out_eof) { iout = n; fds[n++] = (struct pollfd){ p->out, POLLIN, 0 }; }
+        if (!p->err_eof) { ierr = n; fds[n++] = (struct pollfd){ p->err, POLLIN, 0 }; }
+        if (!p->exited && p->pidfd >= 0) fds[n++] = (struct pollfd){ p->pidfd, POLLIN, 0 };
+        if (p->in >= 0 && (p->ilen > p->ioff || p->iclose)) {
+            iin = n; fds[n++] = (struct pollfd){ p->in, POLLOUT, 0 };
+        }
+        fds[n++] = (struct pollfd){ p->wake[0], POLLIN, 0 };
+        unlock(p);
+        /* Without a pidfd, look for the exit every 10 ms. */
+        int r = poll(fds, n, p->pidfd >= 0 ? -1 : 10);
+        if (r < 0 && errno != EINTR)
+            break;
+        lock(p);
+        if (iout >= 0 && fds[iout].revents) {
+            ssize_t k = read(p->out, b, CHUNK);
+            if (k > 0) keep_out(p, b, (size_t)k); else if (k == 0 || errno != EINTR) p->out_eof = 1;
+        }
+        if (ierr >= 0 && fds[ierr].revents) {
+            ssize_t k = read(p->err, b, CHUNK);
+            if (k > 0) keep_err(p, b, (size_t)k); else if (k == 0 || errno != EINTR) p->err_eof = 1;
+        }
+        if (iin >= 0 && fds[iin].revents) {
+            if (p->ilen > p->ioff) {
+                ssize_t k = write(p->in, p->ibuf + p->ioff, p->ilen - p->ioff);
+                if (k > 0) p->ioff += (size_t)k;
+                else if (k < 0 && errno != EAGAIN && errno != EINTR) p->ioff = p->ilen, p->iclose = 1;
+            }
+            if (p->ioff == p->ilen && p->iclose) { close(p->in); p->in = -1; }
+        }
+        if (fds[n - 1].revents) {
+            char junk[64];
+            (void)!read(p->wake[0], junk, sizeof junk);
+        }
+        reap(p);
+        pthread_cond_broadcast(&p->cv);
+        unlock(p);
+    }
+    free(b);
+    return NULL;
+}
+
+static int rm_one(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+    (void)sb; (void)flag; (void)ftw;
+    remove(path);
+    return 0;
+}
+
+static void rm_tree(const char *dir)
+{
+    if (dir)
+        nftw(dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+static char *join_argv(const char *const *argv)
+{
+    char *s = str("%s", argv[0]);
+    for (int i = 1; argv[i]; i++)
+        s = str("%s %s", s, argv[i]);
+    return s;
+}
+
+static int copy_file(const char *from, const char *to)
+{
+    int in = open(from, O_RDONLY), out = open(to, O_WRONLY | O_CREAT | O_TRUNC, 0755);
+    char b[65536];
+    ssize_t n = -1;
+    while (in >= 0 && out >= 0 && (n = read(in, b, sizeof b)) > 0)
+        if (write(out, b, (size_t)n) != n) { n = -1; break; }
+    int ok = in >= 0 && out >= 0 && n == 0;
+    if (in >= 0) close(in);
+    if (out >= 0) close(out);
+    return ok ? 0 : -1;
+}
+
+static void write_file(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "w");
+    if (f) { fputs(text, f); fclose(f); }
+}
+
+/* In the child: a private /etc/hosts seen only by the program. */
+static void private_hosts(struct proc *p)
+{
+    char *hosts = str("%s/hosts", p->side), *nss = str("%s/nsswitch.conf", p->side);
+    if (unshare(CLONE_NEWNS) != 0 ||
+        mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0 ||
+        mount(hosts, "/etc/hosts", NULL, MS_BIND, NULL) != 0 ||
+        mount(nss, "/etc/nsswitch.conf", NULL, MS_BIND, NULL) != 0) {
+        fprintf(stderr, "checker: private hosts file: %s\n", strerror(errno));
+        _exit(127);
+    }
+}
+
+static _Noreturn void child(struct proc *p, struct start s, const char *exe,
+                            int in, int out, int err)
+{
+    setpgid(0, 0);
+    /* Ignored signals survive exec: give the program the defaults. */
+    for (int sig = 1; sig < NSIG; sig++)
+        signal(sig, SIG_DFL);
+    sigset_t none;
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, NULL);
+    if (s.hosts)
+        private_hosts(p);
+    struct rlimit cpu = { 20, 20 }, core = { 0, 0 }, fsize = { 64 << 20, 64 << 20 };
+    setrlimit(RLIMIT_CPU, &cpu);
+    setrlimit(RLIMIT_CORE, &core);
+    setrlimit(RLIMIT_FSIZE, &fsize);
+    if (dup2(in, 0) < 0 || dup2(out, 1) < 0 || dup2(err, 2) < 0 || chdir(p->dir) != 0)
+        _exit(127);
+    if (s.as_nobody && (setgroups(0, NULL) != 0 || setgid(65534) != 0 || setuid(65534) != 0))
+        _exit(127);
+    /* Only fds 0-2 stay open (rule 7). */
+    if (syscall(SYS_close_range, 3U, ~0U, 0) != 0)
+        for (int fd = 3; fd < 4096; fd++)
+            close(fd);
+    struct rlimit nofile = { (rlim_t)s.nofile, (rlim_t)s.nofile };
+    setrlimit(RLIMIT_NOFILE, &nofile);
+    char *env[] = { "PATH=/usr/local/bin:/usr/bin:/bin", "TZ=UTC", "LC_ALL=C",
+                    str("HOME=%s", p->dir), NULL };
+    execve(exe, (char *const *)s.argv, env);
+    fprintf(stderr, "checker: cannot run %s: %s\n", exe, strerror(errno));
+    _exit(127);
+}
+
+struct proc *prog_start(struct ctx *c, struct start s)
+{
+    struct proc *p = calloc(1, sizeof *p);
+    p->c = c;
+    p->name = join_argv(s.argv);
+    p->ocap = s.stdout_cap ? s.stdout_cap : 65536;
+    p->obuf = malloc(p->ocap);
+    p->pidfd = -1;
+    if (!s.nofile) s.nofile = 64;
+    char tmpl[] = "/tmp/check-run.XXXXXX", side[] = "/tmp/check-side.XXXXXX";
+    p->dir = strdup(mkdtemp(tmpl));
+    p->side = strdup(mkdtemp(side));
+    const char *exe = s.static_build ? str("%s.static", c->exe) : c->exe;
+    if (access(exe, X_OK) != 0)
+        skip(c, str("no statically linked build %s (make builds one where the C library "
+                    "allows it)", exe));
+    if (s.as_nobody) {   /* the build tree may not be readable by nobody */
+        char *copy = str("%s/%s", p->side, c->name);
+        copy_file(exe, copy);
+        exe = copy;
+        chmod(p->side, 0755);
+        if (chown(p->dir, 65534, 65534) != 0) { /* then it cannot write: fine */ }
+    }
+    if (s.hosts) {
+        write_file(str("%s/hosts", p->side), s.hosts);
+        write_file(str("%s/nsswitch.conf", p->side), "hosts: files\n");
+    }
+    int pin[2], pout[2], perr[2];
+    if (pipe2(pout, O_CLOEXEC) || pipe2(perr, O_CLOEXEC) || pipe2(p->wake, O_CLOEXEC | O_NONBLOCK))
+        abort();
+    if (s.stdin_pipe) {
+        if (pipe2(pin, O_CLOEXEC)) abort();
+    } else {
+        pin[0] = open("/dev/null", O_RDONLY | O_CLOEXEC);
+        pin[1] = -1;
+    }
+    record(c, AT_PROG, "started: %s", p->name);
+    p->pid = fork();
+    if (p->pid < 0)
+        abort();
+    if (p->pid == 0)
+        child(p, s, exe, pin[0], pout[1], perr[1]);
+    setpgid(p->pid, p->pid);   /* also here, so a kill of the group never misses */
+    close(pin[0]); close(pout[1]); close(perr[1]);
+    p->in = pin[1];
+    if (p->in >= 0) fcntl(p->in, F_SETFL, O_NONBLOCK);
+    p->out = pout[0];
+    p->err = perr[0];
+    p->pidfd = (int)syscall(SYS_pidfd_open, p->pid, 0);
+    pthread_mutex_init(&p->mu, NULL);
+    pthread_condattr_t ca;
+    pthread_condattr_init(&ca);
+    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+    pthread_cond_init(&p->cv, &ca);
+    pthread_create(&p->thread, NULL, io_thread, p);
+    if (c->nprocs < (int)(sizeof c->procs / sizeof c->procs[0]))
+        c->procs[c->nprocs++] = p;
+    return p;
+}
+
+void prog_feed(struct proc *p, const void *buf, size_t n)
+{
+    lock(p);
+    p->ibuf = realloc(p->ibuf, p->ilen + n + 1);
+    memcpy(p->ibuf + p->ilen, buf, n);
+    p->ilen += n;
+    unlock(p);
+    poke(p);
+}
+
+void prog_close_stdin(struct proc *p)
+{
+    lock(p);
+    p->iclose = 1;
+    unlock(p);
+    poke(p);
+}
+
+static int has_exited(struct proc *p) { return p->exited; }
+static int drained(struct proc *p) { return p->out_eof && p->err_eof; }
+static int has_line(struct proc *p)
+{
+    return memchr(p->obuf + p->ocursor, '\n', p->olen - p->ocursor) || p->out_eof ||
+           p->exited;
+}
+
+int prog_wait_exit(struct proc *p, long timeout_ms)
+{
+    lock(p);
+    int done = wait_for(p, has_exited, timeout_ms);
+    /* Let the last output arrive; a daemon child may keep the pipes open. */
+    if (done) wait_for(p, drained, 200);
+    unlock(p);
+    return done;
+}
+
+int prog_running(struct proc *p)
+{
+    lock(p);
+    reap(p);
+    int r = !p->exited;
+    unlock(p);
+    return r;
+}
+
+void prog_signal(struct ctx *c, struct proc *p, int sig)
+{
+    record(c, AT_PROG, "the checker sends %s", sigabbrev_np(sig) ? str("SIG%s", sigabbrev_np(sig)) : "a signal");
+    kill(p->pid, sig);
+}
+
+void prog_set_nofile(struct proc *p, long n)
+{
+    struct rlimit r = { (rlim_t)n, (rlim_t)n };
+    prlimit(p->pid, RLIMIT_NOFILE, &r, NULL);
+}
+
+const char *prog_stdout(struct proc *p, size_t *len, size_t *total)
+{
+    lock(p);
+    *len = p->olen;
+    if (total) *total = p->ototal;
+    unlock(p);
+    return p->obuf;
+}
+
+const char *prog_stderr(struct proc *p, size_t *len)
+{
+    lock(p);
+    *len = p->elen;
+    unlock(p);
+    return p->ebuf;
+}
+
+/* The next stdout line, or NULL with *why set. */
+static char *next_line(struct proc *p, long timeout_ms, const char **why)
+{
+    lock(p);
+    wait_for(p, has_line, timeout_ms);
+    char *start = p->obuf + p->ocursor, *nl = memchr(start, '\n', p->olen - p->ocursor);
+    char *line = NULL;
+    if (nl) {
+        line = strndup(start, (size_t)(nl - start));
+        p->ocursor += (size_t)(nl - start) + 1;
+    } else if (p->olen > p->ocursor) {
+        *why = str("it printed %s without a newline", escaped(start, p->olen - p->ocursor, 80));
+    } else {
+        *why = p->exited || p->out_eof ? "it printed nothing on stdout" : NULL;
+    }
+    unlock(p);
+    return line;
+}
+
+char *proc_ending(struct proc *p)
+{
+    lock(p);
+    reap(p);
+    char *s;
+    if (!p->exited)
+        s = str("%s: still running at %ld ms", p->name, now_ms(p->c));
+    else if (WIFEXITED(p->status))
+        s = str("%s: exited with code %d at %ld ms", p->name, WEXITSTATUS(p->status), p->exit_ms);
+    else
+        s = str("%s: killed by signal %d (SIG%s: %s) at %ld ms", p->name, WTERMSIG(p->status),
+                sigabbrev_np(WTERMSIG(p->status)) ? sigabbrev_np(WTERMSIG(p->status)) : "?",
+                strsignal(WTERMSIG(p->status)), p->exit_ms);
+    unlock(p);
+    return s;
+}
+
+static char *ending_hint(struct proc *p)
+{
+    if (p->exited && WIFSIGNALED(p->status)) {
+        int sig = WTERMSIG(p->status);
+        if (sig == SIGPIPE)
+            return "SIGPIPE killed it: it wrote to a connection the peer had closed. "
+                   "Ignore SIGPIPE (signal(SIGPIPE, SIG_IGN)) or send with MSG_NOSIGNAL, "
+                   "then handle the EPIPE error.";
+        if (sig == SIGSEGV || sig == SIGBUS || sig == SIGABRT)
+            return "It crashed. Build it with -fsanitize=address,undefined and run it by hand "
+                   "to see where.";
+        if (sig == SIGXCPU)
+            return "It used the whole CPU time limit: a busy loop?";
+    }
+    return NULL;
+}
+
+int expect_ready(struct ctx *c, struct proc *p, long timeout_ms)
+{
+    const char *why = NULL;
+    char *line = next_line(p, timeout_ms, &why);
+    if (!line) {
+        char *h = ending_hint(p);
+        FAIL(c, .expected = str("a first line \"listening on port N\" on stdout within %ld ms", timeout_ms),
+             .observed = why ? why : str("no line came in %ld ms, and the program is still running", timeout_ms),
+             .hint = h ? h : why ? NULL :
+                 "stdout to a pipe is fully buffered: call fflush(stdout) right after printing "
+                 "the ready line (or setvbuf(stdout, NULL, _IOLBF, 0) at the start).",
+             .see = h || why ? NULL : "#the-ready-line");
+    }
+    record(c, AT_PROG, "stdout: %s", escaped(line, strlen(line), 60));
+    unsigned port = 0;
+    int end = 0;
+    if (sscanf(line, "listening on port %5u%n", &port, &end) != 1 || line[end] != 0 || port == 0 ||
+        port > 65535)
+        FAIL(c, .expected = "the first stdout line to be exactly \"listening on port N\", "
+                            "N being the port the kernel gave (1-65535)",
+             .observed = str("the first line was %s", escaped(line, strlen(line), 100)),
+             .hint = "Print the ready line first, before any other output, and print the port "
+                     "that getsockname() reports, converted with ntohs().",
+             .see = "#the-ready-line");
+    return (int)port;
+}
+
+char *expect_line(struct ctx *c, struct proc *p, long timeout_ms)
+{
+    const char *why = NULL;
+    char *line = next_line(p, timeout_ms, &why);
+    if (!line)
+        FAIL(c, .expected = str("a line on stdout within %ld ms", timeout_ms),
+             .observed = why ? why : "no complete line came, and the program is still running",
+             .hint = why ? NULL : "stdout to a pipe is fully buffered: fflush(stdout) after printing.");
+    record(c, AT_PROG, "stdout: %s", escaped(line, strlen(line), 60));
+    return line;
+}
+
+int server_start(struct ctx *c, struct proc **out, const char *const *argv)
+{
+    struct proc *p = prog_start(c, (struct start){ .argv = argv });
+    p->server = 1;
+    if (out) *out = p;
+    return expect_ready(c, p, 3000);
+}
+
+void expect_exit(struct ctx *c, struct proc *p, int code, long timeout_ms)
+{
+    if (!prog_wait_exit(p, timeout_ms))
+        FAIL(c, .expected = str("the program to exit with code %d within %ld ms", code, timeout_ms),
+             .observed = str("it was still running after %ld ms", timeout_ms));
+    char *how = proc_ending(p);
+    record(c, AT_PROG, "%s", strchr(how, ':') + 2);
+    if (!WIFEXITED(p->status) || WEXITSTATUS(p->status) != code)
+        FAIL(c, .expected = str("exit code %d", code), .observed = how, .hint = ending_hint(p));
+}
+
+void expect_stdout(struct ctx *c, struct proc *p, const void *want, size_t n)
+{
+    size_t len, total;
+    const char *got = prog_stdout(p, &len, &total);
+    char *diff = first_difference(want, n, got, len);
+    if (diff || total != len)
+        FAIL(c, .expected = str("stdout: %s", describe(want, n)),
+             .observed = str("stdout: %s; %s", describe(got, total > len ? len : total),
+                             diff ? diff : "more output than expected"));
+}
+
+void expect_stdout_empty(struct ctx *c, struct proc *p)
+{
+    size_t len, total;
+    const char *got = prog_stdout(p, &len, &total);
+    if (total)
+        FAIL(c, .expected = "nothing on stdout", .observed = str("stdout: %s", describe(got, len)));
+}
+
+void expect_stderr_has(struct ctx *c, struct proc *p, const char *text)
+{
+    size_t len;
+    const char *got = prog_stderr(p, &len);
+    if (!memmem(got, len, text, strlen(text)))
+        FAIL(c, .expected = str("stderr to contain \"%s\"", text),
+             .observed = len ? str("stderr: %s", describe(got, len)) : "nothing on stderr",
+             .see = "#errors");
+}
+
+void expect_still_running(struct ctx *c, struct proc *p, const char *after)
+{
+    if (!prog_running(p)) {
+        char *how = proc_ending(p);
+        FAIL(c, .expected = str("the server to keep running after %s", after),
+             .observed = how, .hint = ending_hint(p));
+    }
+}
+
+void expect_usage_error(struct ctx *c, const char *const *argv)
+{
+    struct proc *p = prog_start(c, (struct start){ .argv = argv });
+    struct failure f = { .hint = "Check the arguments before doing anything else: print a "
+                                 "usage line on stderr and exit(2).",
+                         .see = "#usage-errors" };
+    if (!prog_wait_exit(p, 2000))
+        FAIL(c, .expected = "a usage error: exit code 2 at once",
+             .observed = "it was still running after 2000 ms", .hint = f.hint, .see = f.see);
+    size_t n, total;
+    const char *out = prog_stdout(p, &n, &total);
+    char *how = proc_ending(p);
+    if (!WIFEXITED(p->status) || WEXITSTATUS(p->status) != 2)
+        FAIL(c, .expected = "a usage error: exit code 2", .observed = how,
+             .hint = ending_hint(p) ? ending_hint(p) : f.hint, .see = f.see);
+    if (total)
+        FAIL(c, .expected = "nothing on stdout (the usage message goes to stderr)",
+             .observed = str("stdout: %s", describe(out, n)), .hint = f.hint, .see = f.see);
+    prog_stderr(p, &n);
+    if (!n)
+        FAIL(c, .expected = "a usage message on stderr", .observed = "stderr was empty",
+             .hint = f.hint, .see = f.see);
+    record(c, AT_PROG, "exit 2 with a usage message");
+}
+
+/* Stop one program: SIGTERM, at most a second, then SIGKILL to its group. */
+static void prog_stop(struct proc *p)
+{
+    lock(p);
+    reap(p);
+    if (!p->exited) {
+        kill(p->pid, SIGTERM);
+        wait_for(p, has_exited, 1000);
+    }
+    unlock(p);
+    kill(-p->pid, SIGKILL);   /* whatever it started in its group */
+    lock(p);
+    if (!p->exited) wait_for(p, has_exited, 1000);
+    p->stop = 1;
+    unlock(p);
+    poke(p);
+    pthread_join(p->thread, NULL);
+    if (!p->exited && waitpid(p->pid, &p->status, 0) == p->pid)
+        p->exited = 1;
+    rm_tree(p->dir);
+    rm_tree(p->side);
+}
+
+void stop_all(struct ctx *c)
+{
+    /* A server that died before the end failed even if every byte was right. */
+    for (int i = 0; i < c->nprocs && c->r.status == PASS && !c->r.observed; i++) {
+        struct proc *p = c->procs[i];
+        if (p->server && !p->stop && !prog_running(p)) {
+            c->r.expected = "the server to keep running until the checker stops it";
+            c->r.observed = proc_ending(p);
+            c->r.hint = ending_hint(p) ? ending_hint(p) : (char *)c->test->hint;
+            c->r.see = (char *)c->test->see;
+            c->r.status = FAIL;
+        }
+    }
+    char *ended = NULL, *err = NULL;
+    for (int i = 0; i < c->nprocs; i++) {
+        struct proc *p = c->procs[i];
+        char *how = proc_ending(p);
+        ended = ended ? str("%s\n%s", ended, how) : how;
+        size_t n;
+        const char *e = prog_stderr(p, &n);
+        if (n)
+            err = err ? str("%s\n%.*s", err, (int)n, e) : str("%.*s", (int)n, e);
+    }
+    for (int i = 0; i < c->nprocs; i++)
+        if (!c->procs[i]->stop)
+            prog_stop(c->procs[i]);
+    c->r.ended = ended;
+    c->r.err = err;
+}
+
+void proc_kill_all(struct ctx *c)
+{
+    for (int i = 0; i < c->nprocs; i++)
+        kill(-c->procs[i]->pid, SIGKILL);
+}

@@ -1,0 +1,176 @@
+/*
+ * runner.c - main() of every lesson checker:
+ *
+ *   check-NN [--format human|tap|json] [--only TEST] [-j N] [--list] PROGRAM EXE
+ *
+ * Each test runs in its own process (a failing test ends with _exit, and
+ * one test cannot disturb another), several at a time, under a watchdog.
+ * Results are printed in table order as soon as they are known.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include "internal.h"
+
+enum { TEST_BUDGET_S = 25, BACKSTOP_MS = 35000 };
+
+_Noreturn void test_passed(struct ctx *c);
+
+static struct ctx *current;   /* for the watchdog, in a test's process */
+static char late[256];         /* its result, made before it may be needed */
+
+static void watchdog(int sig)
+{
+    (void)sig;
+    proc_kill_all(current);
+    (void)!write(current->result_fd, late, strlen(late));
+    _exit(0);
+}
+
+static _Noreturn void run_in_child(const struct test *t, const char *exe, const char *name, int fd)
+{
+    struct ctx c = { .test = t, .exe = exe, .name = name, .result_fd = fd, .t0 = mono_ms() };
+    current = &c;
+    const char *why = str("the test did not finish within %d s: the checker stopped it", TEST_BUDGET_S);
+    snprintf(late, sizeof late, "S 1 %d\no %zu\n%s\n", TEST_BUDGET_S * 1000, strlen(why), why);
+    signal(SIGALRM, watchdog);
+    alarm(TEST_BUDGET_S);
+    t->run(&c);
+    test_passed(&c);
+}
+
+struct slot {
+    pid_t pid;
+    int fd;
+    char *buf;
+    size_t len, cap;
+    long start;
+    int done;
+    struct result r;
+};
+
+static void collect(struct slot *s)
+{
+    int st;
+    waitpid(s->pid, &st, 0);
+    close(s->fd);
+    if (result_parse(s->buf ? s->buf : "", s->len, &s->r) != 0) {
+        memset(&s->r, 0, sizeof s->r);
+        s->r.status = FAIL;
+        s->r.observed = WIFSIGNALED(st)
+            ? str("the checker's test process died (signal %d): a bug in the checker", WTERMSIG(st))
+            : "the checker's test process gave no result: a bug in the checker";
+    }
+    s->done = 1;
+}
+
+static int usage(void)
+{
+    fprintf(stderr, "usage: check-%s [--format human|tap|json] [--only TEST] [-j N] [--list] "
+                    "PROGRAM EXE\n", LESSON.dir);
+    return 2;
+}
+
+int main(int argc, char **argv)
+{
+    int format = FMT_HUMAN, jobs = 4, list = 0;
+    const char *only = NULL, *color = getenv("NO_COLOR") && *getenv("NO_COLOR") ? "never" : "auto";
+    int i;
+    for (i = 1; i < argc && argv[i][0] == '-'; i++) {
+        if (!strcmp(argv[i], "--format") && i + 1 < argc) {
+            const char *f = argv[++i];
+            format = !strcmp(f, "tap") ? FMT_TAP : !strcmp(f, "json") ? FMT_JSON
+                   : !strcmp(f, "human") ? FMT_HUMAN : -1;
+            if (format < 0) return usage();
+        } else if (!strcmp(argv[i], "--only") && i + 1 < argc) only = argv[++i];
+        else if (!strcmp(argv[i], "-j") && i + 1 < argc) jobs = atoi(argv[++i]);
+        else if (!strcmp(argv[i], "--list")) list = 1;
+        else if (!strncmp(argv[i], "--color=", 8)) color = argv[i] + 8;
+        else return usage();
+    }
+    if (argc - i != (list ? 1 : 2) || jobs < 1)
+        return usage();
+    const struct program *prog = LESSON.programs;
+    while (prog->name && strcmp(prog->name, argv[i]))
+        prog++;
+    if (!prog->name) {
+        fprintf(stderr, "check-%s: no program named '%s' in this lesson\n", LESSON.dir, argv[i]);
+        return 2;
+    }
+    const struct test *tests[128];
+    int n = 0;
+    for (const struct test *t = prog->tests; t->name && n < 128; t++)
+        if (!only || !strcmp(only, t->name))
+            tests[n++] = t;
+    if (list) {
+        for (int k = 0; k < n; k++)
+            printf("%s\t%s\n", tests[k]->name, tests[k]->what);
+        return 0;
+    }
+    if (!n) {
+        fprintf(stderr, "check-%s: %s has no test named '%s'\n", LESSON.dir, prog->name, only);
+        return 2;
+    }
+    char exe[PATH_MAX];
+    if (!realpath(argv[i + 1], exe) || access(exe, X_OK) != 0) {
+        fprintf(stderr, "check-%s: cannot run %s: %s\n", LESSON.dir, argv[i + 1], strerror(errno));
+        return 2;
+    }
+    use_color = !strcmp(color, "always") || (!strcmp(color, "auto") && isatty(1));
+    signal(SIGPIPE, SIG_IGN);   /* the peer's own writes must never kill the checker */
+    fflush(stdout);
+
+    struct slot *s = calloc((size_t)n, sizeof *s);
+    int next = 0, printed = 0, running = 0, passed = 0, failed = 0, skipped = 0;
+    report_begin(format, LESSON.dir, prog->name, n);
+    while (printed < n) {
+        while (running < jobs && next < n) {
+            int p[2];
+            if (pipe2(p, O_CLOEXEC) != 0) { perror("pipe"); return 2; }
+            s[next].pid = fork();
+            if (s[next].pid == 0) {
+                close(p[0]);
+                run_in_child(tests[next], exe, prog->name, p[1]);
+            }
+            close(p[1]);
+            s[next].fd = p[0];
+            s[next].start = mono_ms();
+            next++, running++;
+        }
+        struct pollfd fds[128];
+        int idx[128], m = 0;
+        for (int k = 0; k < next; k++)
+            if (!s[k].done) { fds[m] = (struct pollfd){ s[k].fd, POLLIN, 0 }; idx[m++] = k; }
+        if (m && poll(fds, (nfds_t)m, 1000) < 0 && errno != EINTR) { perror("poll"); return 2; }
+        for (int q = 0; q < m; q++) {
+            struct slot *t = &s[idx[q]];
+            if (fds[q].revents) {
+                if (t->len + 65536 > t->cap) t->buf = realloc(t->buf, t->cap = 2 * t->cap + 65536);
+                ssize_t r = read(t->fd, t->buf + t->len, t->cap - t->len);
+                if (r > 0) { t->len += (size_t)r; continue; }
+                collect(t);
+                running--;
+            } else if (mono_ms() - t->start > BACKSTOP_MS) {
+                kill(t->pid, SIGKILL);   /* the watchdog failed: never wait forever */
+                collect(t);
+                running--;
+            }
+        }
+        while (printed < n && s[printed].done) {
+            struct result *r = &s[printed].r;
+            if (r->status == PASS) passed++; else if (r->status == FAIL) failed++; else skipped++;
+            report_test(format, printed, LESSON.dir, tests[printed], r);
+            printed++;
+        }
+    }
+    report_end(format, prog->name, passed, failed, skipped);
+    return failed ? 1 : 0;
+}

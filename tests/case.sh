@@ -1,0 +1,40 @@
+#!/bin/sh
+# case.sh KIND LESSON PROGRAM SOURCE RESULT
+#
+# One case of `make test`, its verdict written to RESULT: a first line
+# "ok - ..." or "not ok - ...", then diagnostics.
+#   pass    SOURCE must pass every test of its checker (solutions, tests/good)
+#   fail    SOURCE must fail at least one test (skeletons)
+#   corpus  SOURCE must fail the tests named on its first line:
+#           /* expect-fail: TEST[ TEST...] -- what the bug is */
+set -u
+kind=$1 lesson=$2 program=$3 src=$4 res=$5
+here=$(dirname "$0")
+exe=${BUILD:-build}/test/$kind/$lesson/$program/$(basename "$src" .c)
+tap=$res.tap
+sh "$here/../lessons/checker/check-one.sh" -o "$exe" --format tap "$lesson" "$program" "$src" \
+    > "$tap" 2>&1
+rc=$?
+name="$kind $src"
+case $kind in
+pass)
+    if [ $rc -eq 0 ]; then echo "ok - $name" > "$res"
+    else { echo "not ok - $name (should pass every test)"; grep -A8 '^not ok' "$tap"; } > "$res"; fi ;;
+fail)
+    if [ $rc -ne 0 ] && grep -q '^not ok' "$tap"; then echo "ok - $name" > "$res"
+    else { echo "not ok - $name (should fail)"; cat "$tap"; } > "$res"; fi ;;
+corpus)
+    want=$(sed -n '1s/.*expect-fail: *\([^*]*\) -- .*/\1/p' "$src")
+    if [ -z "$want" ]; then
+        echo "not ok - $name (first line lacks '/* expect-fail: TEST -- why */')" > "$res"; exit 0
+    fi
+    missing=
+    for t in $want; do
+        grep -q "^not ok [0-9]* - $t\( \|\$\)" "$tap" || missing="$missing $t"
+    done
+    if [ -z "$missing" ]; then echo "ok - $name fails $want" > "$res"
+    else { echo "not ok - $name (should fail:$missing)"; cat "$tap"; } > "$res"; fi ;;
+*)
+    echo "not ok - unknown case kind $kind" > "$res" ;;
+esac
+exit 0

@@ -1,0 +1,69 @@
+#!/bin/sh
+# run.sh - the workbook's own tests (`make test`).
+#
+#   every checker passes every solution and every correct variant in tests/good/,
+#   fails every skeleton, and fails each buggy program in tests/corpus/ on the
+#   test its first line names.
+#
+# Cases run J at a time (default 3); output is TAP, then "N passed, N failed".
+# L=03 restricts to one lesson, T=word to cases whose source path contains it.
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(dirname "$here")
+cd "$top" || exit 2
+J=${J:-3}
+out=${BUILD:-build}/test/results
+rm -rf "$out" && mkdir -p "$out"
+list=$out/cases
+: > "$list"
+for dir in lessons/[0-9][0-9]-*; do
+    lesson=$(basename "$dir")
+    case $lesson in ${L:-}*) ;; *) continue ;; esac
+    for skel in "$dir"/*.c; do
+        program=$(basename "$skel" .c)
+        [ "$program" = check ] && continue
+        echo "pass $lesson $program solutions/$lesson/$program.c" >> "$list"
+        echo "fail $lesson $program $skel" >> "$list"
+        for f in tests/good/$lesson/$program/*.c; do
+            [ -f "$f" ] && echo "pass $lesson $program $f" >> "$list"
+        done
+        for f in tests/corpus/$lesson/$program/*.c; do
+            [ -f "$f" ] && echo "corpus $lesson $program $f" >> "$list"
+        done
+    done
+done
+[ -n "${T:-}" ] && { grep -F -- "$T" "$list" > "$list.t"; mv "$list.t" "$list"; }
+n=$(wc -l < "$list")
+# Each case gets a numbered result file; xargs runs J of them at once.
+awk -v out="$out" '{ print $1, $2, $3, $4, out "/" NR }' "$list" |
+    xargs -P "$J" -L 1 sh "$here/case.sh"
+for sh in tests/self/*.sh; do   # the other self-tests (docs, grader, tools)
+    [ -f "$sh" ] && [ -z "${L:-}${T:-}" ] && { sh "$sh"; true; }
+done > "$out/self.tap"
+echo "TAP version 13"
+selfn=$(grep -c '^\(not \)\{0,1\}ok' "$out/self.tap")
+echo "1..$((n + selfn))"
+i=0 pass=0 fail=0
+while [ $i -lt "$n" ]; do
+    i=$((i + 1))
+    if [ -f "$out/$i" ] && head -n 1 "$out/$i" | grep -q '^ok'; then
+        pass=$((pass + 1)); echo "ok $i - $(head -n 1 "$out/$i" | cut -c6-)"
+    else
+        fail=$((fail + 1))
+        if [ -f "$out/$i" ]; then
+            echo "not ok $i - $(head -n 1 "$out/$i" | cut -c10-)"
+            tail -n +2 "$out/$i" | head -n 60 | sed 's/^/# /'
+        else
+            echo "not ok $i - case $(sed -n "${i}p" "$list") left no result"
+        fi
+    fi
+done
+while IFS= read -r line; do
+    case $line in
+    ok*) i=$((i + 1)); pass=$((pass + 1)); echo "ok $i ${line#ok }" ;;
+    "not ok"*) i=$((i + 1)); fail=$((fail + 1)); echo "not ok $i ${line#not ok }" ;;
+    *) echo "# $line" ;;
+    esac
+done < "$out/self.tap"
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
