@@ -1,0 +1,166 @@
+/*
+ * usage: greeter PORT
+ *
+ * Lesson 03: a TCP server. listen() turns a bound socket into a listening
+ * one; the kernel completes connections on its own and queues them, and
+ * accept() takes the next one off the queue as a NEW descriptor, connected
+ * to that one client, together with the client's address.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+static void die(const char *call)
+{
+    fprintf(stderr, "greeter: %s: %s\n", call, strerror(errno));
+    exit(1);
+}
+
+static void usage(void)
+{
+    fprintf(stderr, "usage: greeter PORT\n");
+    exit(2);
+}
+
+/* PORT: 1 to 5 decimal digits, at most 65535. Returns -1 if malformed. */
+static int parse_port(const char *s)
+{
+    size_t len = strlen(s);
+    long value = 0;
+
+    if (len < 1 || len > 5)
+        return -1;
+    for (size_t i = 0; i < len; i++) {
+        if (s[i] < '0' || s[i] > '9')
+            return -1;
+        value = value * 10 + (s[i] - '0');
+    }
+    if (value > 65535)
+        return -1;
+    return (int)value;
+}
+
+/* Send all len bytes: send() may send fewer than asked. Returns 0, or -1
+ * with errno set. */
+static int send_all(int fd, const void *buf, size_t len)
+{
+    const char *p = buf;
+
+    while (len > 0) {
+        ssize_t n = send(fd, p, len, MSG_NOSIGNAL);
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            return -1;
+        }
+        p += n;
+        len -= (size_t)n;
+    }
+    return 0;
+}
+
+/* A listening TCP socket on every IPv4 address of this machine. */
+static int tcp_listen(int port)
+{
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    if (fd < 0)
+        die("socket");
+
+    /* Lets us restart at once on the same port, even while connections
+     * we closed are still in TIME_WAIT. */
+    int on = 1;
+    if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on) < 0)
+        die("setsockopt");
+
+    struct sockaddr_in addr;
+    memset(&addr, 0, sizeof addr);
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_ANY);
+    addr.sin_port = htons(port);
+    if (bind(fd, (struct sockaddr *)&addr, sizeof addr) < 0)
+        die("bind");
+
+    /* TODO(1): make fd a listening socket with listen(). The backlog is
+     * how many finished connections the kernel keeps queued for us while
+     * we are busy: at least 5 are required; SOMAXCONN, the system's
+     * maximum, is a good choice. On failure die("listen").
+     * Read: man 2 listen, and this lesson's README.
+     * Then delete the two lines below: they only stop the program. */
+    errno = ENOSYS;
+    die("TODO(1)");
+    return fd;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc != 2)
+        usage();
+    int port = parse_port(argv[1]);
+    if (port < 0)
+        usage();
+
+    /* Writing to a connection the client has already closed raises SIGPIPE,
+     * which kills the process by default. A server must not die because of
+     * one client, so we ignore it: the write then just fails with EPIPE.
+     * (send_all also passes MSG_NOSIGNAL; this covers every other write.) */
+    signal(SIGPIPE, SIG_IGN);
+
+    int lfd = tcp_listen(port);
+
+    /* With port 0 the kernel chose the port: ask it which one. */
+    struct sockaddr_in me;
+    socklen_t melen = sizeof me;
+    if (getsockname(lfd, (struct sockaddr *)&me, &melen) < 0)
+        die("getsockname");
+    printf("listening on port %d\n", ntohs(me.sin_port));
+    fflush(stdout);
+
+    for (;;) {
+        struct sockaddr_in peer;
+
+        int cfd = -1;
+        /* TODO(2): take the next connection with accept(lfd, ...), which
+         * also fills peer (cast &peer to struct sockaddr *) with the
+         * client's address; its third argument points to a socklen_t that
+         * holds sizeof peer going in, and the size used coming back.
+         * cfd is a NEW descriptor for this one client; lfd keeps
+         * listening. If accept fails, do NOT exit: a failed accept is
+         * about one connection (ECONNABORTED: the client reset it while
+         * it waited in the queue) or a passing problem (EINTR, out of
+         * memory). Print "greeter: accept: REASON" on stderr and
+         * `continue` with the next client.
+         * Read: man 2 accept, and this lesson's README.
+         * Then delete the two lines below: they only stop the program. */
+        errno = ENOSYS;
+        die("TODO(2)");
+
+        char ip[INET_ADDRSTRLEN];
+        if (inet_ntop(AF_INET, &peer.sin_addr, ip, sizeof ip) == NULL) {
+            fprintf(stderr, "greeter: inet_ntop: %s\n", strerror(errno));
+            close(cfd);
+            continue;
+        }
+
+        char msg[64];
+        int len = snprintf(msg, sizeof msg, "hello %s:%d\n",
+                           ip, ntohs(peer.sin_port));
+
+        /* If the client has gone already, send fails (ECONNRESET, EPIPE).
+         * That is the client's loss, not an error of the server: we close
+         * the connection below either way, so the result is not needed. */
+        (void)send_all(cfd, msg, (size_t)len);
+
+        /* TODO(3): close cfd (if close fails, print "greeter: close: REASON"
+         * on stderr, and go on). Every accepted descriptor must be closed:
+         * the client only sees the end of the greeting when we close, and
+         * without it the server soon runs out of descriptors (accept then
+         * fails with EMFILE).
+         * Read: man 2 close. */
+    }
+}
