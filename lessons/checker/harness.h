@@ -100,6 +100,8 @@ void prog_close_stdin(struct proc *p);
 int prog_wait_exit(struct proc *p, long timeout_ms);
 int prog_running(struct proc *p);
 void prog_signal(struct ctx *c, struct proc *p, int sig);
+/* SIGTERM, at most a second, then SIGKILL to its process group. */
+void prog_stop(struct ctx *c, struct proc *p);
 /* Raise RLIMIT_NOFILE of a running program to n (prlimit). */
 void prog_set_nofile(struct proc *p, long n);
 /* Everything on stdout so far (up to the cap) and its total length. */

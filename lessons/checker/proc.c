@@ -6,6 +6,7 @@
  * the exit, so every wait below is a bounded wait on a condition.
  */
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
@@ -196,6 +197,13 @@ static void private_hosts(struct proc *p)
     }
 }
 
+/* CHECK_RUN_UID: the grader's unprivileged uid for the program; 0 if unset. */
+static uid_t run_uid(void)
+{
+    const char *u = getenv("CHECK_RUN_UID");
+    return u && geteuid() == 0 ? (uid_t)strtoul(u, NULL, 10) : 0;
+}
+
 static _Noreturn void child(struct proc *p, struct start s, const char *exe,
                             int in, int out, int err)
 {
@@ -214,8 +222,17 @@ static _Noreturn void child(struct proc *p, struct start s, const char *exe,
     setrlimit(RLIMIT_FSIZE, &fsize);
     if (dup2(in, 0) < 0 || dup2(out, 1) < 0 || dup2(err, 2) < 0 || chdir(p->dir) != 0)
         _exit(127);
-    if (s.as_nobody && (setgroups(0, NULL) != 0 || setgid(65534) != 0 || setuid(65534) != 0))
-        _exit(127);
+    /* The grader names an unprivileged uid for untrusted programs; root
+     * ignores RLIMIT_NPROC, so the limit only holds after setuid. */
+    uid_t uid = s.as_nobody ? 65534 : run_uid();
+    if (uid) {
+        struct rlimit nproc = { 64, 64 }, as = { 2UL << 30, 2UL << 30 };
+        setrlimit(RLIMIT_NPROC, &nproc);
+        if (!s.as_nobody)
+            setrlimit(RLIMIT_AS, &as);
+        if (setgroups(0, NULL) != 0 || setgid(uid) != 0 || setuid(uid) != 0)
+            _exit(127);
+    }
     /* Only fds 0-2 stay open (rule 7). */
     if (syscall(SYS_close_range, 3U, ~0U, 0) != 0)
         for (int fd = 3; fd < 4096; fd++)
@@ -251,6 +268,8 @@ struct proc *prog_start(struct ctx *c, struct start s)
         exe = copy;
         chmod(p->side, 0755);
         if (chown(p->dir, 65534, 65534) != 0) { /* then it cannot write: fine */ }
+    } else if (run_uid() && chown(p->dir, run_uid(), run_uid()) != 0) {
+        /* then it cannot write in its directory: fine */
     }
     if (s.hosts) {
         write_file(str("%s/hosts", p->side), s.hosts);
@@ -538,7 +557,7 @@ void expect_usage_error(struct ctx *c, const char *const *argv)
 }
 
 /* Stop one program: SIGTERM, at most a second, then SIGKILL to its group. */
-static void prog_stop(struct proc *p)
+static void stop(struct proc *p)
 {
     lock(p);
     reap(p);
@@ -558,6 +577,31 @@ static void prog_stop(struct proc *p)
         p->exited = 1;
     rm_tree(p->dir);
     rm_tree(p->side);
+}
+
+/*
+ * The test's process is a child subreaper: a daemon the program left
+ * behind (double fork, setsid) becomes our child, and dies here.
+ */
+static void kill_orphans(void)
+{
+    for (int round = 0; round < 5; round++) {
+        int found = 0;
+        DIR *d = opendir("/proc/self/task");
+        struct dirent *t;
+        while (d && (t = readdir(d))) {
+            FILE *f = fopen(str("/proc/self/task/%s/children", t->d_name), "r");
+            int pid;
+            while (f && fscanf(f, "%d", &pid) == 1) {
+                kill(pid, SIGKILL);
+                waitpid(pid, NULL, 0);
+                found = 1;
+            }
+            if (f) fclose(f);
+        }
+        if (d) closedir(d);
+        if (!found) break;
+    }
 }
 
 void stop_all(struct ctx *c)
@@ -585,9 +629,17 @@ void stop_all(struct ctx *c)
     }
     for (int i = 0; i < c->nprocs; i++)
         if (!c->procs[i]->stop)
-            prog_stop(c->procs[i]);
+            stop(c->procs[i]);
     c->r.ended = ended;
     c->r.err = err;
+    kill_orphans();
+}
+
+void prog_stop(struct ctx *c, struct proc *p)
+{
+    record(c, AT_PROG, "the checker stops it (SIGTERM, then SIGKILL after 1 s)");
+    stop(p);
+    record(c, AT_PROG, "%s", strchr(proc_ending(p), ':') + 2);
 }
 
 void proc_kill_all(struct ctx *c)

@@ -13,6 +13,7 @@
 #include <limits.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,6 +44,7 @@ static _Noreturn void run_in_child(const struct test *t, const char *exe, const 
     snprintf(late, sizeof late, "S 1 %d\no %zu\n%s\n", TEST_BUDGET_S * 1000, strlen(why), why);
     signal(SIGALRM, watchdog);
     alarm(TEST_BUDGET_S);
+    prctl(PR_SET_CHILD_SUBREAPER, 1);   /* daemons the program leaves come back to us */
     t->run(&c);
     test_passed(&c);
 }
