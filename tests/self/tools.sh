@@ -1,0 +1,47 @@
+#!/bin/sh
+# tools.sh - the student's loop: make watch re-runs on a change, make hint
+# advances, make progress counts, make student-pack leaves solutions out.
+# Prints TAP lines ("ok - ..." / "not ok - ...") for tests/run.sh.
+set -u
+cd "$(dirname "$0")/../.." || exit 2
+BUILD=${BUILD:-build}
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+say() { if [ "$1" = 0 ]; then echo "ok - $2"; else echo "not ok - $2"; fi; }
+
+# watch: one run at the start, one after a file changes, bounded by --max-runs/--timeout.
+mkdir "$tmp/w"; echo 'int x;' > "$tmp/w/a.c"
+"$BUILD/tools/watch" --max-runs 2 --timeout 10 "$tmp/w" sh -c "echo run >> $tmp/runs" \
+    > "$tmp/watch.out" 2>&1 &
+pid=$!
+i=0; while [ ! -s "$tmp/runs" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+# The watcher took its fingerprint before the first run: a change from now on is seen.
+echo 'int y;' >> "$tmp/w/a.c"
+i=0; while kill -0 $pid 2>/dev/null && [ $i -lt 200 ]; do sleep 0.05; i=$((i + 1)); done
+kill $pid 2>/dev/null
+n=$(wc -l < "$tmp/runs" 2>/dev/null || echo 0)
+say $([ "$n" -eq 2 ] && echo 0 || echo 1) "watch re-runs the command once after a .c file changes (runs: $n)"
+
+# watch with nothing changing ends at its timeout, having run once.
+: > "$tmp/runs1"
+"$BUILD/tools/watch" --max-runs 2 --timeout 1 "$tmp/w" sh -c "echo run >> $tmp/runs1" >/dev/null 2>&1
+say $([ "$(wc -l < "$tmp/runs1")" -eq 1 ] && echo 0 || echo 1) "watch without a change runs once and stops at its timeout"
+
+# hint: each run shows one more hint, up to the last.
+ls lessons/*/HINTS.md >/dev/null 2>&1; say $? "lessons have hints (lessons/NN-*/HINTS.md)"
+for lesson in lessons/[0-9][0-9]-*; do
+    [ -f "$lesson/HINTS.md" ] || continue
+    l=$(basename "$lesson")
+    p=$(sed -n 's/^## *//p' "$lesson/HINTS.md" | head -n 1)
+    out1=$(BUILD=$tmp/b sh lessons/tools/hint.sh "$l" "$p" | grep -c '^### ')
+    out2=$(BUILD=$tmp/b sh lessons/tools/hint.sh "$l" "$p" | grep -c '^### ')
+    say $([ "$out1" -eq 1 ] && [ "$out2" -eq 2 ] && echo 0 || echo 1) \
+        "make hint for $l/$p shows 1 hint, then 2 (saw $out1, $out2)"
+    break
+done
+
+# student-pack: no solutions, no tests.
+make -s student-pack BUILD="$tmp/pack" >/dev/null 2>&1
+list=$(tar -tzf "$tmp/pack/sockets-workbook-student.tar.gz" 2>/dev/null)
+echo "$list" | grep -q 'lessons/01-socket/sockinfo.c' && ! echo "$list" | grep -q 'solutions/\|tests/'
+say $? "make student-pack holds the lessons and no solutions/ or tests/"
