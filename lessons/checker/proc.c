@@ -18,7 +18,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sched.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
 #include <sys/mount.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -197,6 +200,26 @@ static void private_hosts(struct proc *p)
     }
 }
 
+/* In the child: socket(family, ...) fails with EAFNOSUPPORT from now on. */
+static void no_family(int family)
+{
+    struct sock_filter f[] = {
+        BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_socket, 0, 3),
+        BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, args[0])),
+        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (unsigned)family, 0, 1),
+        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EAFNOSUPPORT),
+        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+    };
+    struct sock_fprog prog = { sizeof f / sizeof f[0], f };
+    if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0 ||
+        prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog) != 0) {
+        fprintf(stderr, "checker: cannot take away address family %d (seccomp): %s\n",
+                family, strerror(errno));
+        _exit(127);
+    }
+}
+
 /* CHECK_RUN_UID: the grader's unprivileged uid for the program; 0 if unset. */
 static uid_t run_uid(void)
 {
@@ -241,6 +264,8 @@ static _Noreturn void child(struct proc *p, struct start s, const char *exe,
     setrlimit(RLIMIT_NOFILE, &nofile);
     char *env[] = { "PATH=/usr/local/bin:/usr/bin:/bin", "TZ=UTC", "LC_ALL=C",
                     str("HOME=%s", p->dir), NULL };
+    if (s.no_family)
+        no_family(s.no_family);
     execve(exe, (char *const *)s.argv, env);
     fprintf(stderr, "checker: cannot run %s: %s\n", exe, strerror(errno));
     _exit(127);
@@ -330,8 +355,8 @@ static int has_exited(struct proc *p) { return p->exited; }
 static int drained(struct proc *p) { return p->out_eof && p->err_eof; }
 static int has_line(struct proc *p)
 {
-    return memchr(p->obuf + p->ocursor, '\n', p->olen - p->ocursor) || p->out_eof ||
-           p->exited;
+    /* Not "exited": its last output may still be in the pipe. */
+    return memchr(p->obuf + p->ocursor, '\n', p->olen - p->ocursor) || p->out_eof;
 }
 
 int prog_wait_exit(struct proc *p, long timeout_ms)
@@ -646,4 +671,35 @@ void proc_kill_all(struct ctx *c)
 {
     for (int i = 0; i < c->nprocs; i++)
         kill(-c->procs[i]->pid, SIGKILL);
+}
+
+/* The state letter of /proc/PID/stat ('T' when stopped), 0 if unknown. */
+static char proc_state(pid_t pid)
+{
+    char b[512];
+    int fd = open(str("/proc/%d/stat", (int)pid), O_RDONLY | O_CLOEXEC);
+    ssize_t n = fd >= 0 ? read(fd, b, sizeof b - 1) : -1;
+    if (fd >= 0) close(fd);
+    if (n <= 0) return 0;
+    b[n] = 0;
+    char *paren = strrchr(b, ')');
+    return paren && paren[1] == ' ' ? paren[2] : 0;
+}
+
+void prog_freeze(struct ctx *c, struct proc *p)
+{
+    record(c, AT_PROG, "the checker stops it (SIGSTOP): it accepts and sends nothing now");
+    kill(-p->pid, SIGSTOP);
+    for (int i = 0; i < 200; i++) {
+        char st = proc_state(p->pid);
+        if (!st || st == 'T' || st == 't' || st == 'Z' || st == 'X')
+            break;
+        pause_ms(5);
+    }
+}
+
+void prog_thaw(struct ctx *c, struct proc *p)
+{
+    record(c, AT_PROG, "the checker lets it go on (SIGCONT)");
+    kill(-p->pid, SIGCONT);
 }

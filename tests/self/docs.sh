@@ -1,0 +1,89 @@
+#!/bin/sh
+# docs.sh - every relative link between the workbook's Markdown files
+# resolves (file and #anchor, by GitHub's rules), and every ```c block in
+# them compiles.  ```c-fragment blocks are pieces of code and are skipped.
+# Prints TAP lines for tests/run.sh.
+set -u
+cd "$(dirname "$0")/../.." || exit 2
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+files=$(find README.md docs lessons -name '*.md' | sort)
+
+# The anchors of a Markdown file, one per line, as GitHub makes them.
+anchors() {
+    awk '/^```/ { code = !code; next }
+         !code && /^#+ / {
+             h = $0; sub(/^#+ +/, "", h); h = tolower(h)
+             gsub(/[^a-z0-9 _-]/, "", h); gsub(/ /, "-", h)
+             if (seen[h]++) h = h "-" (seen[h] - 1)
+             print h
+         }' "$1"
+}
+
+# Every link target of a Markdown file outside code blocks and code spans.
+links() {
+    awk '/^```/ { code = !code; next }
+         !code {
+             line = $0; gsub(/`[^`]*`/, "", line)
+             while (match(line, /\]\([^)]+\)/)) {
+                 print substr(line, RSTART + 2, RLENGTH - 3)
+                 line = substr(line, RSTART + RLENGTH)
+             }
+         }' "$1"
+}
+
+bad=0 n=0
+for f in $files; do
+    dir=$(dirname "$f")
+    for target in $(links "$f"); do
+        case $target in http://*|https://*|mailto:*) continue ;; esac
+        n=$((n + 1))
+        path=${target%%#*}; anchor=
+        case $target in *#*) anchor=${target#*#} ;; esac
+        if [ -z "$path" ]; then file=$f; else file=$dir/$path; fi
+        if [ ! -e "$file" ]; then
+            echo "# $f: link to $target: no file $file"; bad=$((bad + 1)); continue
+        fi
+        if [ -n "$anchor" ] && ! anchors "$file" | grep -qx -- "$anchor"; then
+            echo "# $f: link to $target: $file has no heading with anchor #$anchor"; bad=$((bad + 1))
+        fi
+    done
+done
+if [ $bad -eq 0 ]; then echo "ok - all $n links between the docs resolve"
+else echo "not ok - $bad of $n links between the docs are broken"; fi
+
+bad=0 n=0
+for f in $files; do
+    awk -v out="$tmp/snip" -v src="$f" '
+        /^```c *$/ { k++; name = out "." k ".c"; inside = 1; printf "" > name; next }
+        /^```/ && inside { inside = 0; close(name); print name "\t" src; next }
+        inside { print > name }' "$f" > "$tmp/list"
+    while IFS=$(printf '\t') read -r snip src; do
+        n=$((n + 1))
+        if ! ${CC:-cc} -std=gnu11 -Wall -Wextra -Werror -c "$snip" -o "$tmp/o.o" > "$tmp/err" 2>&1; then
+            bad=$((bad + 1)); echo "# $src: a \`\`\`c block does not compile:"
+            head -n 5 "$tmp/err" | sed 's/^/#   /'
+        fi
+    done < "$tmp/list"
+    rm -f "$tmp"/snip.*
+done
+if [ $bad -eq 0 ]; then echo "ok - all $n C snippets in the docs compile"
+else echo "not ok - $bad of $n C snippets in the docs do not compile"; fi
+
+# Every README anchor a checker's hint points to exists in that lesson's README.
+bad=0 n=0
+for check in lessons/[0-9][0-9]-*/check.c; do
+    lesson=$(dirname "$check")
+    want=$(grep -o '"#[a-z0-9_-]*"' "$check" | tr -d '"#' | sort -u)
+    want="$want usage-errors errors"   # the harness's own hints
+    grep -q 'server_start\|expect_ready' "$check" && want="$want the-ready-line"
+    grep -q 'tcp_connect' "$check" && want="$want byte-order"
+    for a in $want; do
+        n=$((n + 1))
+        if [ ! -f "$lesson/README.md" ] || ! anchors "$lesson/README.md" | grep -qx -- "$a"; then
+            bad=$((bad + 1)); echo "# $check points to $lesson/README.md#$a, which does not exist"
+        fi
+    done
+done
+if [ $bad -eq 0 ]; then echo "ok - all $n README sections the checkers' hints point to exist"
+else echo "not ok - $bad of $n README sections the checkers' hints point to are missing"; fi
