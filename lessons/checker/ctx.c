@@ -119,6 +119,15 @@ void record(struct ctx *c, enum dir d, const char *fmt, ...)
     va_end(ap);
 }
 
+void peer_record(struct ctx *c, int dir, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *s = vstr(fmt, ap);
+    va_end(ap);
+    record(c, dir > 0 ? TO_PROG : dir < 0 ? FROM_PROG : AT_PEER, "%s", s);
+}
+
 void note(struct ctx *c, const char *fmt, ...)
 {
     va_list ap;

@@ -54,6 +54,10 @@ _Noreturn void fail_(struct ctx *c, struct failure f);
 _Noreturn void skip(struct ctx *c, const char *why);
 /* A line of explanation shown with a failure (e.g. "port 4242 was chosen"). */
 void note(struct ctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* A line of the sequence diagram for a step a check does with its own calls:
+ * dir 1 an arrow to the program, -1 from it, 0 a step at the checker. */
+void peer_record(struct ctx *c, int dir, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 
 /* printf into a fresh string that lives until the test ends. */
 char *str(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -82,6 +86,8 @@ struct start {
     const char *hosts;         /* root only: private /etc/hosts content */
     int stdin_pipe;            /* stdin is a pipe we feed; else /dev/null */
     size_t stdout_cap;         /* bytes of stdout to keep, 0: 64 KiB */
+    int no_family;             /* e.g. AF_INET6: socket() of it fails with
+                                  EAFNOSUPPORT, as without that family (seccomp) */
 };
 
 /* argv as a literal: ARGV("greeter", "0") */
@@ -99,9 +105,16 @@ void prog_close_stdin(struct proc *p);
 /* Nonzero when the program exited within the time. */
 int prog_wait_exit(struct proc *p, long timeout_ms);
 int prog_running(struct proc *p);
+/* When its exit was seen (ms since the test started; at most a few ms late),
+ * -1 while it runs. */
+long prog_exit_ms(struct proc *p);
 void prog_signal(struct ctx *c, struct proc *p, int sig);
 /* SIGTERM, at most a second, then SIGKILL to its process group. */
 void prog_stop(struct ctx *c, struct proc *p);
+/* SIGSTOP to the program's process group, waiting (at most 1 s) until the
+ * program is stopped: it cannot accept() or send until prog_thaw (SIGCONT). */
+void prog_freeze(struct ctx *c, struct proc *p);
+void prog_thaw(struct ctx *c, struct proc *p);
 /* Raise RLIMIT_NOFILE of a running program to n (prlimit). */
 void prog_set_nofile(struct proc *p, long n);
 /* Everything on stdout so far (up to the cap) and its total length. */
@@ -123,12 +136,24 @@ struct conn;
 
 /* family: AF_INET (127.0.0.1) or AF_INET6 (::1). */
 struct conn *tcp_connect(struct ctx *c, int family, int port);
+/* Connect within ms; NULL (recorded, not a failure) if it does not complete,
+ * with the errno in *err (ETIMEDOUT after timeout_ms; err may be NULL). */
+struct conn *tcp_try_connect(struct ctx *c, int family, int port, long timeout_ms, int *err);
+/* Connect from a chosen local address to a chosen one, both numeric
+ * (e.g. "127.0.0.2" to "127.0.0.3"); skips if `from` cannot be bound. */
+struct conn *tcp_connect_from(struct ctx *c, const char *from, const char *to, int port);
 /* Connect and expect a refusal (nothing listens). */
 void expect_refused(struct ctx *c, int family, int port);
 void conn_send(struct ctx *c, struct conn *k, const void *buf, size_t n);
 /* Send in pieces of `piece` bytes with TCP_NODELAY and a pause between. */
 void conn_send_pieces(struct ctx *c, struct conn *k, const void *buf,
                       size_t n, size_t piece, long pause);
+/* Like conn_send_pieces (piece 0: all at once), but never fails: returns
+ * how many bytes were sent before the program closed or reset the
+ * connection, or read nothing for 3 s (recorded).  For a program that may
+ * rightly or wrongly stop reading early; judge it by what it did. */
+size_t conn_send_some(struct ctx *c, struct conn *k, const void *buf, size_t n,
+                      size_t piece, long pause);
 void conn_half_close(struct ctx *c, struct conn *k);   /* FIN */
 void conn_reset(struct ctx *c, struct conn *k);        /* RST */
 void conn_close(struct ctx *c, struct conn *k);
@@ -141,6 +166,9 @@ void expect_echo(struct ctx *c, struct conn *k, const void *buf, size_t n,
                  long timeout_ms);
 /* Read whatever comes until EOF; returns the bytes. */
 char *read_to_eof(struct ctx *c, struct conn *k, size_t *n, long timeout_ms);
+/* Like read_to_eof but never fails: *end is 0 after EOF, the errno of a
+ * read error (ECONNRESET), or ETIMEDOUT after timeout_ms of silence. */
+char *conn_read_to_end(struct ctx *c, struct conn *k, size_t *n, long timeout_ms, int *end);
 int conn_fd(struct conn *k);
 int conn_local_port(struct conn *k);
 
@@ -148,7 +176,12 @@ int conn_local_port(struct conn *k);
 struct listener;
 struct listener *tcp_listener(struct ctx *c, int family, const char *addr,
                               int backlog);
+/* The same on a chosen port (e.g. a well-known one, as root); skips if it
+ * cannot be bound.  addr numeric, or NULL: loopback of family. */
+struct listener *tcp_listener_at(struct ctx *c, int family, const char *addr, int port,
+                                 int backlog);
 int listener_port(struct listener *l);
+int listener_fd(struct listener *l);   /* to poll it (e.g. while the program runs) */
 struct conn *expect_accept(struct ctx *c, struct listener *l, long timeout_ms);
 
 /* ---- the peer: UDP --------------------------------------------------- */
@@ -161,6 +194,15 @@ void udp_send(struct ctx *c, struct udp *u, int port, const void *buf, size_t n)
 size_t udp_expect(struct ctx *c, struct udp *u, void *buf, size_t cap,
                   int *from, long timeout_ms);
 void udp_expect_none(struct ctx *c, struct udp *u, long timeout_ms);
+int udp_fd(struct udp *u);
+/* A UDP socket bound to a numeric address ("127.0.0.2", "::1") and port
+ * (0: any); skips if it cannot be bound. */
+struct udp *udp_open_at(struct ctx *c, const char *addr, int port);
+/* Send to a numeric address of the socket's family, e.g. 127.0.0.2. */
+void udp_send_to(struct ctx *c, struct udp *u, const char *addr, int port, const void *buf,
+                 size_t n);
+/* Like udp_expect but never fails: the length, or -1 (recorded) if none came. */
+long udp_recv(struct ctx *c, struct udp *u, void *buf, size_t cap, int *from, long timeout_ms);
 
 /* ---- machine abilities ----------------------------------------------- */
 

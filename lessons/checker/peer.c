@@ -372,7 +372,7 @@ void udp_send(struct ctx *c, struct udp *u, int port, const void *buf, size_t n)
 {
     struct sockaddr_storage ss;
     socklen_t len = loopback(u->family, port, &ss);
-    record(c, TO_PROG, "udp from port %d: datagram of %s", u->port, describe(buf, n));
+    record(c, TO_PROG, "udp %d->%d: %s", u->port, port, describe(buf, n));
     if (sendto(u->fd, buf, n, 0, (struct sockaddr *)&ss, len) != (ssize_t)n)
         skip(c, str("the checker could not send a datagram: %s", strerror(errno)));
 }
@@ -388,7 +388,7 @@ size_t udp_expect(struct ctx *c, struct udp *u, void *buf, size_t cap, int *from
             int port = ss.ss_family == AF_INET6 ? ntohs(((struct sockaddr_in6 *)&ss)->sin6_port)
                                                 : ntohs(((struct sockaddr_in *)&ss)->sin_port);
             if (from) *from = port;
-            record(c, FROM_PROG, "udp to port %d: datagram of %s", u->port,
+            record(c, FROM_PROG, "udp %d->%d: %s", port, u->port,
                    describe(buf, (size_t)r < cap ? (size_t)r : cap));
             return (size_t)r;
         }
@@ -414,6 +414,71 @@ void udp_expect_none(struct ctx *c, struct udp *u, long ms)
     }
 }
 
+int udp_fd(struct udp *u) { return u->fd; }
+
+/* addr numeric ("127.0.0.2", "::1"); its family is the socket's. */
+static socklen_t numeric(const char *addr, int port, struct sockaddr_storage *ss)
+{
+    int family = strchr(addr, ':') ? AF_INET6 : AF_INET;
+    socklen_t len = loopback(family, port, ss);
+    void *a = family == AF_INET6 ? (void *)&((struct sockaddr_in6 *)ss)->sin6_addr
+                                 : (void *)&((struct sockaddr_in *)ss)->sin_addr;
+    return inet_pton(family, addr, a) == 1 ? len : 0;
+}
+
+struct udp *udp_open_at(struct ctx *c, const char *addr, int port)
+{
+    struct sockaddr_storage ss;
+    socklen_t len = numeric(addr, port, &ss);
+    struct udp *u = calloc(1, sizeof *u);
+    u->family = ss.ss_family;
+    u->fd = socket(u->family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    int big = 1 << 20;
+    setsockopt(u->fd, SOL_SOCKET, SO_RCVBUF, &big, sizeof big);
+    setsockopt(u->fd, SOL_SOCKET, SO_SNDBUF, &big, sizeof big);
+    if (!len || u->fd < 0 || bind(u->fd, (struct sockaddr *)&ss, len) != 0)
+        skip(c, str("the checker could not bind a UDP socket to %s port %d: %s", addr, port,
+                    strerror(errno)));
+    u->port = port_of(u->fd);
+    record(c, AT_PEER, "the checker binds a UDP socket to %s port %d", addr, u->port);
+    return u;
+}
+
+void udp_send_to(struct ctx *c, struct udp *u, const char *addr, int port, const void *buf,
+                 size_t n)
+{
+    struct sockaddr_storage ss;
+    socklen_t len = numeric(addr, port, &ss);
+    record(c, TO_PROG, "udp %d->%s:%d: %s", u->port, addr, port, describe(buf, n));
+    if (!len || sendto(u->fd, buf, n, 0, (struct sockaddr *)&ss, len) != (ssize_t)n)
+        skip(c, str("the checker could not send a datagram to %s: %s", addr, strerror(errno)));
+}
+
+long udp_recv(struct ctx *c, struct udp *u, void *buf, size_t cap, int *from, long ms)
+{
+    long end = mono_ms() + ms;
+    for (;;) {
+        struct sockaddr_storage ss;
+        socklen_t len = sizeof ss;
+        ssize_t r = recvfrom(u->fd, buf, cap, MSG_TRUNC, (struct sockaddr *)&ss, &len);
+        if (r >= 0) {
+            int port = ss.ss_family == AF_INET6 ? ntohs(((struct sockaddr_in6 *)&ss)->sin6_port)
+                                                : ntohs(((struct sockaddr_in *)&ss)->sin_port);
+            if (from) *from = port;
+            record(c, FROM_PROG, "udp %d->%d: %s", port, u->port,
+                   describe(buf, (size_t)r < cap ? (size_t)r : cap));
+            return (long)r;
+        }
+        if (errno != EAGAIN && errno != EINTR && errno != ECONNREFUSED)
+            break;
+        long left = end - mono_ms();
+        if (left <= 0 || wait_fd(u->fd, POLLIN, left) <= 0)
+            break;
+    }
+    record(c, FROM_PROG, "udp to port %d: (no datagram in %ld ms)", u->port, ms);
+    return -1;
+}
+
 int have_ipv6(void)
 {
     struct sockaddr_storage ss;
@@ -435,3 +500,128 @@ int free_port(int type)
     if (fd >= 0) close(fd);
     return port;
 }
+
+struct conn *tcp_try_connect(struct ctx *c, int family, int port, long ms, int *errp)
+{
+    int fd = -1, err = try_connect(family, port, ms, &fd);
+    if (errp) *errp = err;
+    if (err) {
+        record(c, TO_PROG, "connect to %s:%d: %s", fam(family), port,
+               err == ETIMEDOUT ? str("not completed in %ld ms", ms) : strerror(err));
+        return NULL;
+    }
+    struct conn *k = calloc(1, sizeof *k);
+    k->fd = fd;
+    k->id = ++c->next_conn;
+    record(c, TO_PROG, "c%d: connect (from port %d)", k->id, port_of(fd));
+    return k;
+}
+
+struct conn *tcp_connect_from(struct ctx *c, const char *from, const char *to, int port)
+{
+    struct sockaddr_storage src, dst;
+    int family = strchr(to, ':') ? AF_INET6 : AF_INET;
+    socklen_t len = loopback(family, 0, &src);
+    loopback(family, port, &dst);
+    void *s = family == AF_INET6 ? (void *)&((struct sockaddr_in6 *)&src)->sin6_addr
+                                 : (void *)&((struct sockaddr_in *)&src)->sin_addr;
+    void *d = family == AF_INET6 ? (void *)&((struct sockaddr_in6 *)&dst)->sin6_addr
+                                 : (void *)&((struct sockaddr_in *)&dst)->sin_addr;
+    int fd = socket(family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    if (fd < 0 || inet_pton(family, from, s) != 1 || inet_pton(family, to, d) != 1 ||
+        bind(fd, (struct sockaddr *)&src, len) != 0)
+        skip(c, str("the checker could not bind a client socket to %s: %s", from, strerror(errno)));
+    int err = 0;
+    if (connect(fd, (struct sockaddr *)&dst, len) != 0) {
+        err = errno;
+        socklen_t el = sizeof err;
+        if (err == EINPROGRESS)
+            err = wait_fd(fd, POLLOUT, 2000) <= 0 ? ETIMEDOUT
+                  : getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &el) ? errno : err;
+    }
+    if (err) {
+        close(fd);
+        record(c, TO_PROG, "connect from %s to %s:%d: %s", from, to, port, strerror(err));
+        FAIL(c, .expected = str("a TCP connection from %s to %s:%d", from, to, port),
+             .observed = str("connect failed: %s", strerror(err)),
+             .hint = err == ECONNREFUSED ?
+                 str("%s is a loopback address too, but nothing listened there: bind the "
+                     "listening socket to every address (INADDR_ANY), not to 127.0.0.1.", to)
+                 : NULL);
+    }
+    struct conn *k = calloc(1, sizeof *k);
+    k->fd = fd;
+    k->id = ++c->next_conn;
+    record(c, TO_PROG, "c%d: connect from %s:%d to %s:%d", k->id, from, port_of(fd), to, port);
+    return k;
+}
+
+char *conn_read_to_end(struct ctx *c, struct conn *k, size_t *n, long ms, int *end)
+{
+    size_t cap = 4096, len = 0;
+    char *buf = malloc(cap);
+    int eof = 0, err = 0;
+    for (;;) {
+        if (len == cap) buf = realloc(buf, cap *= 2);
+        size_t room = cap - len, got = recv_some(k, buf + len, room, ms, &eof, &err);
+        len += got;
+        if (got < room || len >= (64u << 20))   /* EOF, an error or silence */
+            break;
+    }
+    *end = eof ? 0 : err ? err : ETIMEDOUT;
+    record(c, FROM_PROG, "c%d: %s, then %s", k->id, describe(buf, len),
+           eof ? "EOF" : err ? strerror(err) : str("nothing more for %ld ms", ms));
+    *n = len;
+    return buf;
+}
+
+size_t conn_send_some(struct ctx *c, struct conn *k, const void *buf, size_t n,
+                      size_t piece, long pause)
+{
+    const char *b = buf;
+    size_t done = 0;
+    int err = 0, one = 1;
+    if (piece) {
+        setsockopt(k->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+        record(c, TO_PROG, "c%d: %s, in %zu-byte pieces %ld ms apart", k->id, describe(buf, n),
+               piece, pause);
+    } else {
+        record(c, TO_PROG, "c%d: %s", k->id, describe(buf, n));
+        piece = n;
+    }
+    while (done < n && !err) {
+        size_t end = n - done < piece ? n : done + piece;
+        while (done < end) {
+            ssize_t w = send(k->fd, b + done, end - done, MSG_NOSIGNAL);
+            if (w > 0) { done += (size_t)w; continue; }
+            if (w < 0 && errno != EAGAIN && errno != EINTR) { err = errno; break; }
+            if (wait_fd(k->fd, POLLOUT, 3000) <= 0) { err = -1; break; }
+        }
+        if (!err && done < n)
+            pause_ms(pause);
+    }
+    if (done < n)
+        record(c, TO_PROG, "c%d: only %zu of %zu bytes sent: %s", k->id, done, n,
+               err > 0 ? strerror(err) : "the program read nothing for 3 s");
+    return done;
+}
+
+struct listener *tcp_listener_at(struct ctx *c, int family, const char *addr, int port,
+                                 int backlog)
+{
+    struct sockaddr_storage ss;
+    socklen_t len = addr ? numeric(addr, port, &ss) : loopback(family, port, &ss);
+    struct listener *l = calloc(1, sizeof *l);
+    l->fd = socket(ss.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    int one = 1;
+    setsockopt(l->fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+    if (!len || l->fd < 0 || bind(l->fd, (struct sockaddr *)&ss, len) != 0 ||
+        listen(l->fd, backlog) != 0)
+        skip(c, str("the checker could not listen on %s port %d: %s",
+                    addr ? addr : fam(family), port, strerror(errno)));
+    l->port = port_of(l->fd);
+    record(c, AT_PEER, "the checker listens on %s port %d", addr ? addr : fam(family), l->port);
+    return l;
+}
+
+int listener_fd(struct listener *l) { return l->fd; }

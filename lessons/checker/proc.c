@@ -378,6 +378,15 @@ int prog_running(struct proc *p)
     return r;
 }
 
+long prog_exit_ms(struct proc *p)
+{
+    lock(p);
+    reap(p);
+    long t = p->exited ? p->exit_ms : -1;
+    unlock(p);
+    return t;
+}
+
 void prog_signal(struct ctx *c, struct proc *p, int sig)
 {
     record(c, AT_PROG, "the checker sends %s", sigabbrev_np(sig) ? str("SIG%s", sigabbrev_np(sig)) : "a signal");
@@ -513,7 +522,7 @@ void expect_exit(struct ctx *c, struct proc *p, int code, long timeout_ms)
         FAIL(c, .expected = str("the program to exit with code %d within %ld ms", code, timeout_ms),
              .observed = str("it was still running after %ld ms", timeout_ms));
     char *how = proc_ending(p);
-    record(c, AT_PROG, "%s", strchr(how, ':') + 2);
+    record(c, AT_PROG, "%s", how + strlen(p->name) + 2);   /* the name may hold ':' (::1) */
     if (!WIFEXITED(p->status) || WEXITSTATUS(p->status) != code)
         FAIL(c, .expected = str("exit code %d", code), .observed = how, .hint = ending_hint(p));
 }
@@ -664,7 +673,7 @@ void prog_stop(struct ctx *c, struct proc *p)
 {
     record(c, AT_PROG, "the checker stops it (SIGTERM, then SIGKILL after 1 s)");
     stop(p);
-    record(c, AT_PROG, "%s", strchr(proc_ending(p), ':') + 2);
+    record(c, AT_PROG, "%s", proc_ending(p) + strlen(p->name) + 2);
 }
 
 void proc_kill_all(struct ctx *c)
