@@ -10,7 +10,7 @@
 set -u
 kind=$1 lesson=$2 program=$3 src=$4 res=$5
 here=$(dirname "$0")
-exe=${BUILD:-build}/test/$kind/$lesson/$program/$(basename "$src" .c)
+exe=$res.bin/$program   # beside its result: concurrent runs never share a file
 tap=$res.tap
 sh "$here/../lessons/checker/check-one.sh" -o "$exe" --format tap "$lesson" "$program" "$src" \
     > "$tap" 2>&1

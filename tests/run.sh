@@ -12,8 +12,10 @@ here=$(cd "$(dirname "$0")" && pwd)
 top=$(dirname "$here")
 cd "$top" || exit 2
 J=${J:-3}
-out=${BUILD:-build}/test/results
-rm -rf "$out" && mkdir -p "$out"
+# A directory of its own, so that two runs at once do not mix their results.
+mkdir -p "${BUILD:-build}/test"
+out=$(mktemp -d "${BUILD:-build}/test/results.XXXXXX") || exit 2
+trap 'rm -rf "$out"' EXIT
 list=$out/cases
 : > "$list"
 for dir in lessons/[0-9][0-9]-*; do

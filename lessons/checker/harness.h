@@ -115,6 +115,9 @@ void prog_stop(struct ctx *c, struct proc *p);
  * program is stopped: it cannot accept() or send until prog_thaw (SIGCONT). */
 void prog_freeze(struct ctx *c, struct proc *p);
 void prog_thaw(struct ctx *c, struct proc *p);
+/* Nonzero when no thread of the program's process group is running or
+ * runnable: all wait in a system call (e.g. a send() that cannot go on). */
+int prog_asleep(struct proc *p);
 /* Raise RLIMIT_NOFILE of a running program to n (prlimit). */
 void prog_set_nofile(struct proc *p, long n);
 /* Everything on stdout so far (up to the cap) and its total length. */

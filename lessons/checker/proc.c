@@ -712,3 +712,45 @@ void prog_thaw(struct ctx *c, struct proc *p)
     record(c, AT_PROG, "the checker lets it go on (SIGCONT)");
     kill(-p->pid, SIGCONT);
 }
+
+/* Fields 3 (state) and 5 (process group) of a /proc/.../stat file. */
+static int stat_of(const char *path, char *state, long *pgrp)
+{
+    char b[512];
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    ssize_t n = fd >= 0 ? read(fd, b, sizeof b - 1) : -1;
+    if (fd >= 0) close(fd);
+    if (n <= 0) return -1;
+    b[n] = 0;
+    char *paren = strrchr(b, ')');
+    return paren && sscanf(paren + 1, " %c %*d %ld", state, pgrp) == 2 ? 0 : -1;
+}
+
+int prog_asleep(struct proc *p)
+{
+    DIR *d = opendir("/proc");
+    int found = 0, awake = 0;
+    struct dirent *e;
+    while (d && !awake && (e = readdir(d))) {
+        char st, path[600];
+        long pgrp;
+        snprintf(path, sizeof path, "/proc/%.32s/stat", e->d_name);
+        if (e->d_name[0] < '1' || e->d_name[0] > '9' || stat_of(path, &st, &pgrp) ||
+            pgrp != p->pid)
+            continue;
+        snprintf(path, sizeof path, "/proc/%.32s/task", e->d_name);
+        DIR *t = opendir(path);
+        struct dirent *te;
+        while (t && !awake && (te = readdir(t))) {
+            long g;
+            snprintf(path, sizeof path, "/proc/%.32s/task/%.32s/stat", e->d_name, te->d_name);
+            if (te->d_name[0] == '.' || stat_of(path, &st, &g))
+                continue;
+            found = 1;
+            awake = st != 'S' && st != 'D' && st != 'Z' && st != 'X';
+        }
+        if (t) closedir(t);
+    }
+    if (d) closedir(d);
+    return found && !awake;
+}
