@@ -1,7 +1,8 @@
 /*
  * runner.c - main() of every lesson checker:
  *
- *   check-NN [--format human|tap|json] [--only TEST] [-j N] [--list] PROGRAM EXE
+ *   check-NN [--format human|tap|json] [--only TEST[,TEST...]] [--max-fail N]
+ *            [-j N] [--list] PROGRAM EXE
  *
  * Each test runs in its own process (a failing test ends with _exit, and
  * one test cannot disturb another), several at a time, under a watchdog.
@@ -74,16 +75,26 @@ static void collect(struct slot *s)
     s->done = 1;
 }
 
+/* Is name one of the comma-separated names in list? */
+static int listed(const char *list, const char *name)
+{
+    size_t n = strlen(name);
+    for (const char *s = list; s; s = strchr(s, ',') ? strchr(s, ',') + 1 : NULL)
+        if (!strncmp(s, name, n) && (s[n] == ',' || s[n] == 0))
+            return 1;
+    return 0;
+}
+
 static int usage(void)
 {
-    fprintf(stderr, "usage: check-%s [--format human|tap|json] [--only TEST] [-j N] [--list] "
-                    "PROGRAM EXE\n", LESSON.dir);
+    fprintf(stderr, "usage: check-%s [--format human|tap|json] [--only TEST[,TEST...]] "
+                    "[--max-fail N] [-j N] [--list] PROGRAM EXE\n", LESSON.dir);
     return 2;
 }
 
 int main(int argc, char **argv)
 {
-    int format = FMT_HUMAN, jobs = 4, list = 0;
+    int format = FMT_HUMAN, jobs = 4, list = 0, max_fail = 0;
     const char *only = NULL, *color = getenv("NO_COLOR") && *getenv("NO_COLOR") ? "never" : "auto";
     int i;
     for (i = 1; i < argc && argv[i][0] == '-'; i++) {
@@ -94,6 +105,7 @@ int main(int argc, char **argv)
             if (format < 0) return usage();
         } else if (!strcmp(argv[i], "--only") && i + 1 < argc) only = argv[++i];
         else if (!strcmp(argv[i], "-j") && i + 1 < argc) jobs = atoi(argv[++i]);
+        else if (!strcmp(argv[i], "--max-fail") && i + 1 < argc) max_fail = atoi(argv[++i]);
         else if (!strcmp(argv[i], "--list")) list = 1;
         else if (!strncmp(argv[i], "--color=", 8)) color = argv[i] + 8;
         else return usage();
@@ -110,7 +122,7 @@ int main(int argc, char **argv)
     const struct test *tests[128];
     int n = 0;
     for (const struct test *t = prog->tests; t->name && n < 128; t++)
-        if (!only || !strcmp(only, t->name))
+        if (!only || listed(only, t->name))
             tests[n++] = t;
     if (list) {
         for (int k = 0; k < n; k++)
@@ -118,7 +130,8 @@ int main(int argc, char **argv)
         return 0;
     }
     if (!n) {
-        fprintf(stderr, "check-%s: %s has no test named '%s'\n", LESSON.dir, prog->name, only);
+        fprintf(stderr, "check-%s: %s has no test named '%s' (--list shows them)\n", LESSON.dir,
+                prog->name, only);
         return 2;
     }
     char exe[PATH_MAX];
@@ -134,6 +147,12 @@ int main(int argc, char **argv)
     int next = 0, printed = 0, running = 0, passed = 0, failed = 0, skipped = 0;
     report_begin(format, LESSON.dir, prog->name, n);
     while (printed < n) {
+        /* --max-fail: enough is known; the tests not started are not run. */
+        for (; max_fail && failed >= max_fail && next < n; next++) {
+            s[next].done = 1;
+            s[next].r.status = SKIP;
+            s[next].r.observed = "not run: --max-fail reached";
+        }
         while (running < jobs && next < n) {
             int p[2];
             if (pipe2(p, O_CLOEXEC) != 0) { perror("pipe"); return 2; }
