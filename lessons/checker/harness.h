@@ -108,6 +108,9 @@ int prog_running(struct proc *p);
 /* When its exit was seen (ms since the test started; at most a few ms late),
  * -1 while it runs. */
 long prog_exit_ms(struct proc *p);
+/* Its wait status once it exited (test with WIFEXITED, WEXITSTATUS,
+ * WTERMSIG), -1 while it runs. */
+int prog_status(struct proc *p);
 void prog_signal(struct ctx *c, struct proc *p, int sig);
 /* SIGTERM, at most a second, then SIGKILL to its process group. */
 void prog_stop(struct ctx *c, struct proc *p);

@@ -387,6 +387,15 @@ long prog_exit_ms(struct proc *p)
     return t;
 }
 
+int prog_status(struct proc *p)
+{
+    lock(p);
+    reap(p);
+    int st = p->exited ? p->status : -1;
+    unlock(p);
+    return st;
+}
+
 void prog_signal(struct ctx *c, struct proc *p, int sig)
 {
     record(c, AT_PROG, "the checker sends %s", sigabbrev_np(sig) ? str("SIG%s", sigabbrev_np(sig)) : "a signal");
@@ -568,9 +577,11 @@ void expect_still_running(struct ctx *c, struct proc *p, const char *after)
 void expect_usage_error(struct ctx *c, const char *const *argv)
 {
     struct proc *p = prog_start(c, (struct start){ .argv = argv });
-    struct failure f = { .hint = "Check the arguments before doing anything else: print a "
+    /* The test's own hint knows which argument it tried. */
+    struct failure f = { .hint = c->test->hint ? c->test->hint :
+                                 "Check the arguments before doing anything else: print a "
                                  "usage line on stderr and exit(2).",
-                         .see = "#usage-errors" };
+                         .see = c->test->see ? c->test->see : "#usage-errors" };
     if (!prog_wait_exit(p, 2000))
         FAIL(c, .expected = "a usage error: exit code 2 at once",
              .observed = "it was still running after 2000 ms", .hint = f.hint, .see = f.see);
