@@ -227,6 +227,14 @@ static uid_t run_uid(void)
     return u && geteuid() == 0 ? (uid_t)strtoul(u, NULL, 10) : 0;
 }
 
+/* CHECK_NOBODY_UID: the grader's "nobody" for this slot (RLIMIT_NPROC counts
+ * per uid, so parallel checks must not share one); 65534 if unset. */
+static uid_t nobody_uid(void)
+{
+    const char *u = getenv("CHECK_NOBODY_UID");
+    return u && *u ? (uid_t)strtoul(u, NULL, 10) : 65534;
+}
+
 static _Noreturn void child(struct proc *p, struct start s, const char *exe,
                             int in, int out, int err)
 {
@@ -247,7 +255,7 @@ static _Noreturn void child(struct proc *p, struct start s, const char *exe,
         _exit(127);
     /* The grader names an unprivileged uid for untrusted programs; root
      * ignores RLIMIT_NPROC, so the limit only holds after setuid. */
-    uid_t uid = s.as_nobody ? 65534 : run_uid();
+    uid_t uid = s.as_nobody ? nobody_uid() : run_uid();
     if (uid) {
         struct rlimit nproc = { 64, 64 }, as = { 2UL << 30, 2UL << 30 };
         setrlimit(RLIMIT_NPROC, &nproc);
@@ -292,7 +300,7 @@ struct proc *prog_start(struct ctx *c, struct start s)
         copy_file(exe, copy);
         exe = copy;
         chmod(p->side, 0755);
-        if (chown(p->dir, 65534, 65534) != 0) { /* then it cannot write: fine */ }
+        if (chown(p->dir, nobody_uid(), nobody_uid()) != 0) { /* then it cannot write: fine */ }
     } else if (run_uid() && chown(p->dir, run_uid(), run_uid()) != 0) {
         /* then it cannot write in its directory: fine */
     }

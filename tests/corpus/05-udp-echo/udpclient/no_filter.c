@@ -1,0 +1,106 @@
+/* expect-fail: decoy -- prints any datagram, from whatever address it comes */
+/*
+ * usage: udpclient HOST PORT
+ *
+ * Lesson 05: a UDP client sends each line as one datagram with sendto() and
+ * waits for the answer with recvfrom(). Anyone may send a datagram to our
+ * port, so we compare the sender's address (IP and port) with the server's
+ * and throw away datagrams that come from anywhere else.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/types.h>
+#include <unistd.h>
+
+/* The largest UDP payload over IPv4 is 65507 bytes. A smaller buffer would
+ * silently cut longer datagrams: the rest of a datagram is thrown away. */
+#define MAX_DATAGRAM 65536
+
+static void die(const char *call)
+{
+    fprintf(stderr, "udpclient: %s: %s\n", call, strerror(errno));
+    exit(1);
+}
+
+static void usage(void)
+{
+    fprintf(stderr, "usage: udpclient HOST PORT\n");
+    exit(2);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc != 3)
+        usage();
+
+    /* Nothing here should raise SIGPIPE, but a client must never die of it
+     * (a closed stdout, say): then a failed write reports EPIPE instead. */
+    signal(SIGPIPE, SIG_IGN);
+
+    struct addrinfo hints, *res;
+    memset(&hints, 0, sizeof hints);
+    hints.ai_family = AF_UNSPEC;       /* IPv4 or IPv6, whatever HOST has */
+    hints.ai_socktype = SOCK_DGRAM;
+    int rc = getaddrinfo(argv[1], argv[2], &hints, &res);
+    if (rc != 0) {
+        /* getaddrinfo does not set errno: its reason comes from gai_strerror
+         * (except EAI_SYSTEM, which means "look at errno"). */
+        if (rc == EAI_SYSTEM)
+            die("getaddrinfo");
+        fprintf(stderr, "udpclient: getaddrinfo: %s\n", gai_strerror(rc));
+        exit(1);
+    }
+    /* UDP has no connection to try, so the first address is the server. */
+    struct sockaddr_storage server;
+    socklen_t serverlen = res->ai_addrlen;
+    memcpy(&server, res->ai_addr, res->ai_addrlen);
+    int fd = socket(res->ai_family, res->ai_socktype, res->ai_protocol);
+    if (fd < 0)
+        die("socket");
+    freeaddrinfo(res);
+
+    static char reply[MAX_DATAGRAM];
+    char *line = NULL;
+    size_t cap = 0;
+    ssize_t len;
+
+    /* getline() returns the number of bytes read, so a line may hold NUL
+     * bytes; a last line without '\n' is returned too. */
+    while ((len = getline(&line, &cap, stdin)) >= 0) {
+        if (len > 0 && line[len - 1] == '\n')
+            len--;              /* the datagram holds the line without it */
+
+        /* An empty line gives an empty datagram: that is fine in UDP. */
+        if (sendto(fd, line, (size_t)len, 0,
+                   (struct sockaddr *)&server, serverlen) < 0)
+            die("sendto");
+
+        for (;;) {
+            ssize_t n = recvfrom(fd, reply, sizeof reply, 0, NULL, NULL);
+            if (n < 0) {
+                if (errno == EINTR)
+                    continue;
+                die("recvfrom");
+            }
+
+            /* The reply may contain NUL bytes: fwrite with its length. */
+            if (fwrite(reply, 1, (size_t)n, stdout) != (size_t)n
+                || putchar('\n') == EOF || fflush(stdout) == EOF)
+                die("write");
+            break;
+        }
+    }
+    if (ferror(stdin))
+        die("read");
+
+    free(line);
+    close(fd);
+    return 0;
+}
