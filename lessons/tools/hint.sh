@@ -13,10 +13,10 @@ if [ -z "$lesson" ] || [ ! -f "$file" ]; then
     echo "usage: make hint L=NN [P=program]   (lessons with hints: $(ls lessons/*/HINTS.md 2>/dev/null | cut -d/ -f2 | tr '\n' ' '))" >&2
     exit 2
 fi
-[ -n "$program" ] || program=$(sed -n 's/^## *//p' "$file" | head -n 1)
+[ -n "$program" ] || program=$(sed -n 's/^## //p' "$file" | head -n 1)
 count=$(awk -v p="$program" '/^## /{ inp = ($2 == p) } inp && /^### /{ n++ } END{ print n + 0 }' "$file")
 if [ "$count" -eq 0 ]; then
-    echo "hint: lesson $lesson has no hints for '$program' (programs: $(sed -n 's/^## *//p' "$file" | tr '\n' ' '))" >&2
+    echo "hint: lesson $lesson has no hints for '$program' (programs: $(sed -n 's/^## //p' "$file" | tr '\n' ' '))" >&2
     exit 2
 fi
 state=${BUILD:-build}/hints/$lesson.$program

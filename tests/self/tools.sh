@@ -32,7 +32,7 @@ ls lessons/*/HINTS.md >/dev/null 2>&1; say $? "lessons have hints (lessons/NN-*/
 for lesson in lessons/[0-9][0-9]-*; do
     [ -f "$lesson/HINTS.md" ] || continue
     l=$(basename "$lesson")
-    p=$(sed -n 's/^## *//p' "$lesson/HINTS.md" | head -n 1)
+    p=$(sed -n 's/^## //p' "$lesson/HINTS.md" | head -n 1)
     out1=$(BUILD=$tmp/b sh lessons/tools/hint.sh "$l" "$p" | grep -c '^### ')
     out2=$(BUILD=$tmp/b sh lessons/tools/hint.sh "$l" "$p" | grep -c '^### ')
     say $([ "$out1" -eq 1 ] && [ "$out2" -eq 2 ] && echo 0 || echo 1) \
