@@ -7,14 +7,17 @@ set -u
 cd "$(dirname "$0")/../.." || exit 2
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-files=$(find README.md docs lessons -name '*.md' | sort)
+files=$(find README.md README.zh-CN.md docs lessons -name "*.md" | sort)
 
 # The anchors of a Markdown file, one per line, as GitHub makes them.
+# Bytewise (LC_ALL=C): non-ASCII letters such as CJK are kept, as GitHub
+# keeps them; the common CJK and typographic punctuation is dropped.
 anchors() {
-    awk '/^```/ { code = !code; next }
+    LC_ALL=C awk '/^```/ { code = !code; next }
          !code && /^#+ / {
              h = $0; sub(/^#+ +/, "", h); h = tolower(h)
-             gsub(/[^a-z0-9 _-]/, "", h); gsub(/ /, "-", h)
+             gsub(/，|。|、|：|；|？|！|（|）|《|》|“|”|‘|’|—|–|…|·/, "", h)
+             gsub(/[^a-z0-9 _\200-\377-]/, "", h); gsub(/ /, "-", h)
              if (seen[h]++) h = h "-" (seen[h] - 1)
              print h
          }' "$1"
