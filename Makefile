@@ -15,9 +15,12 @@ SELECTED := $(if $(L),$(filter $(L) $(L)-%,$(LESSONS)),$(LESSONS))
 .PHONY: all check demo test bench clean progress watch hint student-pack
 all: $(CHECKERS) $(BUILD)/tools/watch
 
-$(BUILD)/checkers/check-%: lessons/%/check.c $(HARNESS) lessons/checker/harness.h lessons/checker/internal.h
+# A lesson's checks: check.c (the lesson's table) and, where a lesson has
+# several programs, check_<program>.c beside it.
+.SECONDEXPANSION:
+$(BUILD)/checkers/check-%: $$(wildcard lessons/%/check*.[ch]) $(HARNESS) lessons/checker/harness.h lessons/checker/internal.h
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -Werror -pthread -o $@ $< $(HARNESS)
+	$(CC) $(CFLAGS) -Werror -pthread -o $@ $(wildcard lessons/$*/check*.c) $(HARNESS)
 
 check: $(CHECKERS)
 	@test -n "$(SELECTED)" || { echo "make check: no lesson matches L=$(L); lessons: $(LESSONS)"; exit 2; }
@@ -56,6 +59,29 @@ test: $(CHECKERS) $(BUILD)/tools/watch
 
 bench: $(CHECKERS)
 	@sh tests/bench.sh
+
+# The instructor's grader: make grade SUBMISSIONS=DIR OUT=DIR [J=N]
+# (DIR/<student>/<lesson>/<program>.c); without SUBMISSIONS it grades the
+# bundled sample class into $(BUILD)/grade-sample.  See docs/grading.md.
+.PHONY: grade bench-grade
+GRADER := $(BUILD)/grader
+$(GRADER): $(wildcard lessons/grader/*.c lessons/grader/*.h)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -Werror -o $@ $(wildcard lessons/grader/*.c)
+
+grade: $(CHECKERS) $(GRADER)
+	@if [ -n "$$SUBMISSIONS" ]; then \
+	    $(GRADER) $(if $(J),-j $(J)) --checkers $(BUILD)/checkers -- "$$SUBMISSIONS" "$${OUT:-$(BUILD)/grade}"; \
+	else \
+	    echo "No SUBMISSIONS=DIR given: grading the bundled sample class (tests/grade/sample.sh)."; \
+	    sh tests/grade/sample.sh $(BUILD)/grade-sample/class && \
+	    $(GRADER) $(if $(J),-j $(J)) --checkers $(BUILD)/checkers -- $(BUILD)/grade-sample/class "$${OUT:-$(BUILD)/grade-sample/results}"; \
+	fi
+
+bench-grade: $(CHECKERS) $(GRADER)
+	@sh tests/grade/bench.sh
+
+test: $(GRADER)
 
 clean:
 	rm -rf $(BUILD)
