@@ -10,8 +10,8 @@ status=$?
 sed -n '/^Summary for/,$p' build/demo-solutions.log
 echo "(full report: build/demo-solutions.log)"
 echo
-for bug in tests/corpus/06-tcp-echo/echoclient/single-recv.c \
-           tests/corpus/03-accept/greeter/no-fflush.c; do
+for bug in tests/corpus/06-tcp-echo/echoclient/seed_single_recv.c \
+           tests/corpus/03-accept/greeter/no_fflush.c; do
     [ -f "$bug" ] || continue
     lesson=$(echo "$bug" | cut -d/ -f3) program=$(echo "$bug" | cut -d/ -f4)
     test=$(sed -n '1s/.*expect-fail: *\([^ ]*\).*/\1/p' "$bug")

@@ -4,7 +4,9 @@
 # Check every program of the given lessons (all by default) found under
 # ROOT (lessons/ for the student's work, solutions/ for the reference),
 # then print one summary line per program.  Exit 0 only if all passed.
+# FORMAT=tap or FORMAT=json passes --format to every checker (no summary).
 set -u
+format=${FORMAT:-human}
 root=$1; shift
 [ $# -gt 0 ] || set -- $(cd "$root" && ls -d [0-9][0-9]-* 2>/dev/null)
 here=$(dirname "$0")
@@ -16,7 +18,7 @@ for lesson in "$@"; do
         case $program in check|check_*) continue ;; esac   # the checker, not a program
         total=$((total + 1))
         if sh "$here/check-one.sh" -o "${BUILD:-build}/$root/$lesson/$program" \
-                "$lesson" "$program" "$src"; then
+                --format "$format" "$lesson" "$program" "$src"; then
             summary="$summary
   pass  $lesson/$program"
         else
@@ -24,9 +26,10 @@ for lesson in "$@"; do
             summary="$summary
   FAIL  $lesson/$program"
         fi
-        echo
+        [ "$format" = human ] && echo
     done
 done
+[ "$format" = human ] || { [ $bad -eq 0 ]; exit; }
 echo "Summary for $root/:$summary"
 echo "$((total - bad)) of $total programs pass every test."
 [ $bad -eq 0 ]
