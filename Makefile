@@ -12,7 +12,7 @@ CHECKERS := $(patsubst lessons/%/check.c,$(BUILD)/checkers/check-%,$(wildcard le
 # L=03 or L=03-accept picks one lesson; empty means all.
 SELECTED := $(if $(L),$(filter $(L) $(L)-%,$(LESSONS)),$(LESSONS))
 
-.PHONY: all check demo test bench clean progress watch hint student-pack
+.PHONY: all check demo test bench soak clean progress watch hint student-pack
 all: $(CHECKERS) $(BUILD)/tools/watch
 
 # A lesson's checks: check.c (the lesson's table) and, where a lesson has
@@ -59,6 +59,10 @@ test: $(CHECKERS) $(BUILD)/tools/watch
 
 bench: $(CHECKERS)
 	@sh tests/bench.sh
+
+# make test RUNS times with both cores busy: do timing verdicts ever change?
+soak: $(CHECKERS) $(BUILD)/tools/watch
+	@sh tests/soak.sh $(or $(RUNS),20)
 
 # The instructor's grader: make grade SUBMISSIONS=DIR OUT=DIR [J=N]
 # (DIR/<student>/<lesson>/<program>.c); without SUBMISSIONS it grades the

@@ -1,0 +1,33 @@
+#!/bin/sh
+# soak.sh [RUNS] - run `make test` RUNS times (default 20) with both cores
+# kept busy by two spinning processes, and report whether any verdict ever
+# changed.  This is how timing windows are proven to hold on a loaded
+# 2-core machine; it takes RUNS times as long as one `make test`.
+set -u
+cd "$(dirname "$0")/.." || exit 2
+runs=${1:-20}
+dir=${BUILD:-build}/soak
+rm -rf "$dir" && mkdir -p "$dir"
+# Two busy loops, bounded in time even if this script is killed.
+for i in 1 2; do timeout 7200 sh -c 'while :; do :; done' & done
+trap 'kill $(jobs -p) 2>/dev/null' EXIT INT TERM
+i=0
+while [ $i -lt "$runs" ]; do
+    i=$((i + 1))
+    start=$(date +%s)
+    make -s test > "$dir/run$i.log" 2>&1
+    # The verdict of every case, without its number (the order is fixed).
+    grep -E '^(not )?ok ' "$dir/run$i.log" | sed 's/^\(not ok\|ok\) [0-9]* /\1 /' > "$dir/verdicts$i"
+    echo "run $i: $(tail -n 1 "$dir/run$i.log"), $(( $(date +%s) - start )) s"
+done
+changed=0
+j=2
+while [ $j -le "$runs" ]; do
+    if ! cmp -s "$dir/verdicts1" "$dir/verdicts$j"; then
+        changed=$((changed + 1))
+        echo "run $j differs from run 1:"; diff "$dir/verdicts1" "$dir/verdicts$j" | head -n 20
+    fi
+    j=$((j + 1))
+done
+if [ $changed -eq 0 ]; then echo "soak: $runs runs under load, verdicts never changed"
+else echo "soak: verdicts changed in $changed of $runs runs"; exit 1; fi
