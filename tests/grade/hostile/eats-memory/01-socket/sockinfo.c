@@ -1,0 +1,14 @@
+/* hostile: touches up to 3 GiB of memory.  Bounded: 3 GiB, then exits. */
+#include <stdlib.h>
+#include <string.h>
+int main(void)
+{
+    char *blocks[48];
+    int n = 0;
+    for (; n < 48; n++) {   /* 48 x 64 MiB = 3 GiB */
+        if (!(blocks[n] = malloc(64 << 20))) break;
+        memset(blocks[n], 1, 64 << 20);
+    }
+    while (n) free(blocks[--n]);
+    return 0;
+}

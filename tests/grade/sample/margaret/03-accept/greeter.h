@@ -1,0 +1,2 @@
+/* shared declarations */
+int greet(int fd);
