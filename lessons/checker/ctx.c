@@ -93,6 +93,19 @@ char *first_difference(const void *want, size_t nw, const void *got, size_t ng)
                escaped(g + from, ng - from < 24 ? ng - from : 24, 60));
 }
 
+int has(const void *buf, size_t n, const char *text)
+{
+    return memmem(buf, n, text, strlen(text)) != NULL;
+}
+
+int usual_buffer_size(size_t n)
+{
+    for (size_t k = 256; k <= 32768; k *= 2)
+        if (n == k || n + 1 == k)
+            return 1;
+    return n == 1000 || n == 1500;
+}
+
 void *random_bytes(size_t n, unsigned seed)
 {
     unsigned char *b = malloc(n ? n : 1);

@@ -67,6 +67,11 @@ char *escaped(const void *buf, size_t n, size_t max);
 char *describe(const void *buf, size_t n);
 /* Where a and b first differ, as a sentence; NULL when equal. */
 char *first_difference(const void *want, size_t nw, const void *got, size_t ng);
+/* Nonzero when the n bytes at buf hold text (e.g. a reason on stderr). */
+int has(const void *buf, size_t n, const char *text);
+/* Nonzero when n, or n + 1, is a size a fixed buffer usually has (a power of
+ * two from 256 to 32768, 1000, 1500): data cut to it were cut by a buffer. */
+int usual_buffer_size(size_t n);
 
 /* Random bytes from a fixed seed (tests are reproducible). */
 void *random_bytes(size_t n, unsigned seed);
@@ -94,6 +99,8 @@ struct start {
 #define ARGV(...) ((const char *const[]){ __VA_ARGS__, NULL })
 
 struct proc *prog_start(struct ctx *c, struct start s);
+/* prog_start with all of stdin given at once: in (n bytes), then its end. */
+struct proc *prog_start_stdin(struct ctx *c, struct start s, const void *in, size_t n);
 /* Start a server with argv {name, args...} and return the port it reports. */
 int server_start(struct ctx *c, struct proc **out, const char *const *argv);
 /* Wait for the "listening on port N" line; fail if it does not come. */
@@ -135,6 +142,12 @@ void expect_stderr_has(struct ctx *c, struct proc *p, const char *text);
 void expect_still_running(struct ctx *c, struct proc *p, const char *after);
 /* Run argv, expect exit 2, nothing on stdout and a message on stderr. */
 void expect_usage_error(struct ctx *c, const char *const *argv);
+/* expect_usage_error for each of values in turn in place of the argument "%":
+ * expect_usage_errors(c, ARGV("echoserver", "%"), ARGV("http", "80x", "-1")) */
+void expect_usage_errors(struct ctx *c, const char *const *argv, const char *const *values);
+/* Exit 1 (within 2 s) with gai_strerror()'s reason for a service getaddrinfo()
+ * does not know on stderr (EAI_SERVICE, or EAI_NONAME as some C libraries say). */
+void expect_unknown_service(struct ctx *c, struct proc *p);
 
 /* ---- the peer: TCP --------------------------------------------------- */
 

@@ -313,6 +313,24 @@ void expect_echo(struct ctx *c, struct conn *k, const void *data, size_t n, long
     free(got);
 }
 
+/* A listener on ss (len 0: no address), shown as name; skips (telling
+ * where) if it cannot listen there. */
+static struct listener *listen_on(struct ctx *c, const struct sockaddr_storage *ss,
+                                  socklen_t len, int backlog, const char *name,
+                                  const char *where)
+{
+    struct listener *l = calloc(1, sizeof *l);
+    l->fd = socket(ss->ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    int one = 1;
+    setsockopt(l->fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+    if (!len || l->fd < 0 || bind(l->fd, (const struct sockaddr *)ss, len) != 0 ||
+        listen(l->fd, backlog) != 0)
+        skip(c, str("the checker could not listen on %s: %s", where, strerror(errno)));
+    l->port = port_of(l->fd);
+    record(c, AT_PEER, "the checker listens on %s port %d", name, l->port);
+    return l;
+}
+
 struct listener *tcp_listener(struct ctx *c, int family, const char *addr, int backlog)
 {
     struct sockaddr_storage ss;
@@ -321,16 +339,8 @@ struct listener *tcp_listener(struct ctx *c, int family, const char *addr, int b
         if (family == AF_INET6) inet_pton(AF_INET6, addr, &((struct sockaddr_in6 *)&ss)->sin6_addr);
         else inet_pton(AF_INET, addr, &((struct sockaddr_in *)&ss)->sin_addr);
     }
-    struct listener *l = calloc(1, sizeof *l);
-    l->fd = socket(family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-    int one = 1;
-    setsockopt(l->fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-    if (l->fd < 0 || bind(l->fd, (struct sockaddr *)&ss, len) != 0 || listen(l->fd, backlog) != 0)
-        skip(c, str("the checker could not listen on %s: %s", addr ? addr : fam(family),
-                    strerror(errno)));
-    l->port = port_of(l->fd);
-    record(c, AT_PEER, "the checker listens on %s port %d", addr ? addr : fam(family), l->port);
-    return l;
+    const char *name = addr ? addr : fam(family);
+    return listen_on(c, &ss, len, backlog, name, name);
 }
 
 int listener_port(struct listener *l) { return l->port; }
@@ -350,20 +360,28 @@ struct conn *expect_accept(struct ctx *c, struct listener *l, long ms)
     return k;
 }
 
+/* A UDP socket bound to ss (len 0: no address); skips, saying where (to,
+ * e.g. " to 127.0.0.2 port 0"), if it cannot be bound there. */
+static struct udp *udp_bound(struct ctx *c, const struct sockaddr_storage *ss, socklen_t len,
+                             const char *to)
+{
+    struct udp *u = calloc(1, sizeof *u);
+    u->family = ss->ss_family;
+    u->fd = socket(u->family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    int big = 1 << 20;
+    setsockopt(u->fd, SOL_SOCKET, SO_RCVBUF, &big, sizeof big);
+    setsockopt(u->fd, SOL_SOCKET, SO_SNDBUF, &big, sizeof big);
+    if (!len || u->fd < 0 || bind(u->fd, (const struct sockaddr *)ss, len) != 0)
+        skip(c, str("the checker could not bind a UDP socket%s: %s", to, strerror(errno)));
+    u->port = port_of(u->fd);
+    return u;
+}
+
 struct udp *udp_open(struct ctx *c, int family, int port)
 {
     struct sockaddr_storage ss;
     socklen_t len = loopback(family, port, &ss);
-    struct udp *u = calloc(1, sizeof *u);
-    u->family = family;
-    u->fd = socket(family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-    int big = 1 << 20;
-    setsockopt(u->fd, SOL_SOCKET, SO_RCVBUF, &big, sizeof big);
-    setsockopt(u->fd, SOL_SOCKET, SO_SNDBUF, &big, sizeof big);
-    if (u->fd < 0 || bind(u->fd, (struct sockaddr *)&ss, len) != 0)
-        skip(c, str("the checker could not bind a UDP socket: %s", strerror(errno)));
-    u->port = port_of(u->fd);
-    return u;
+    return udp_bound(c, &ss, len, "");
 }
 
 int udp_port(struct udp *u) { return u->port; }
@@ -379,28 +397,11 @@ void udp_send(struct ctx *c, struct udp *u, int port, const void *buf, size_t n)
 
 size_t udp_expect(struct ctx *c, struct udp *u, void *buf, size_t cap, int *from, long ms)
 {
-    long end = mono_ms() + ms;
-    for (;;) {
-        struct sockaddr_storage ss;
-        socklen_t len = sizeof ss;
-        ssize_t r = recvfrom(u->fd, buf, cap, MSG_TRUNC, (struct sockaddr *)&ss, &len);
-        if (r >= 0) {
-            int port = ss.ss_family == AF_INET6 ? ntohs(((struct sockaddr_in6 *)&ss)->sin6_port)
-                                                : ntohs(((struct sockaddr_in *)&ss)->sin_port);
-            if (from) *from = port;
-            record(c, FROM_PROG, "udp %d->%d: %s", port, u->port,
-                   describe(buf, (size_t)r < cap ? (size_t)r : cap));
-            return (size_t)r;
-        }
-        if (errno != EAGAIN && errno != EINTR && errno != ECONNREFUSED)
-            break;
-        long left = end - mono_ms();
-        if (left <= 0 || wait_fd(u->fd, POLLIN, left) <= 0)
-            break;
-    }
-    record(c, FROM_PROG, "udp to port %d: (no datagram in %ld ms)", u->port, ms);
-    FAIL(c, .expected = str("a datagram on port %d within %ld ms", u->port, ms),
-         .observed = "none came");
+    long r = udp_recv(c, u, buf, cap, from, ms);
+    if (r < 0)
+        FAIL(c, .expected = str("a datagram on port %d within %ld ms", u->port, ms),
+             .observed = "none came");
+    return (size_t)r;
 }
 
 void udp_expect_none(struct ctx *c, struct udp *u, long ms)
@@ -430,16 +431,7 @@ struct udp *udp_open_at(struct ctx *c, const char *addr, int port)
 {
     struct sockaddr_storage ss;
     socklen_t len = numeric(addr, port, &ss);
-    struct udp *u = calloc(1, sizeof *u);
-    u->family = ss.ss_family;
-    u->fd = socket(u->family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-    int big = 1 << 20;
-    setsockopt(u->fd, SOL_SOCKET, SO_RCVBUF, &big, sizeof big);
-    setsockopt(u->fd, SOL_SOCKET, SO_SNDBUF, &big, sizeof big);
-    if (!len || u->fd < 0 || bind(u->fd, (struct sockaddr *)&ss, len) != 0)
-        skip(c, str("the checker could not bind a UDP socket to %s port %d: %s", addr, port,
-                    strerror(errno)));
-    u->port = port_of(u->fd);
+    struct udp *u = udp_bound(c, &ss, len, str(" to %s port %d", addr, port));
     record(c, AT_PEER, "the checker binds a UDP socket to %s port %d", addr, u->port);
     return u;
 }
@@ -611,17 +603,8 @@ struct listener *tcp_listener_at(struct ctx *c, int family, const char *addr, in
 {
     struct sockaddr_storage ss;
     socklen_t len = addr ? numeric(addr, port, &ss) : loopback(family, port, &ss);
-    struct listener *l = calloc(1, sizeof *l);
-    l->fd = socket(ss.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-    int one = 1;
-    setsockopt(l->fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-    if (!len || l->fd < 0 || bind(l->fd, (struct sockaddr *)&ss, len) != 0 ||
-        listen(l->fd, backlog) != 0)
-        skip(c, str("the checker could not listen on %s port %d: %s",
-                    addr ? addr : fam(family), port, strerror(errno)));
-    l->port = port_of(l->fd);
-    record(c, AT_PEER, "the checker listens on %s port %d", addr ? addr : fam(family), l->port);
-    return l;
+    const char *name = addr ? addr : fam(family);
+    return listen_on(c, &ss, len, backlog, name, str("%s port %d", name, port));
 }
 
 int listener_fd(struct listener *l) { return l->fd; }

@@ -11,6 +11,7 @@
 #include <fcntl.h>
 #include <ftw.h>
 #include <grp.h>
+#include <netdb.h>
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
@@ -359,6 +360,15 @@ void prog_close_stdin(struct proc *p)
     poke(p);
 }
 
+struct proc *prog_start_stdin(struct ctx *c, struct start s, const void *in, size_t n)
+{
+    s.stdin_pipe = 1;
+    struct proc *p = prog_start(c, s);
+    prog_feed(p, in, n);
+    prog_close_stdin(p);
+    return p;
+}
+
 static int has_exited(struct proc *p) { return p->exited; }
 static int drained(struct proc *p) { return p->out_eof && p->err_eof; }
 static int has_line(struct proc *p)
@@ -377,31 +387,28 @@ int prog_wait_exit(struct proc *p, long timeout_ms)
     return done;
 }
 
-int prog_running(struct proc *p)
+/* Whether it has exited, its wait status and when, as known now. */
+static struct proc_end { int exited, status; long ms; } end_of(struct proc *p)
 {
     lock(p);
     reap(p);
-    int r = !p->exited;
+    struct proc_end e = { p->exited, p->status, p->exit_ms };
     unlock(p);
-    return r;
+    return e;
 }
+
+int prog_running(struct proc *p) { return !end_of(p).exited; }
 
 long prog_exit_ms(struct proc *p)
 {
-    lock(p);
-    reap(p);
-    long t = p->exited ? p->exit_ms : -1;
-    unlock(p);
-    return t;
+    struct proc_end e = end_of(p);
+    return e.exited ? e.ms : -1;
 }
 
 int prog_status(struct proc *p)
 {
-    lock(p);
-    reap(p);
-    int st = p->exited ? p->status : -1;
-    unlock(p);
-    return st;
+    struct proc_end e = end_of(p);
+    return e.exited ? e.status : -1;
 }
 
 void prog_signal(struct ctx *c, struct proc *p, int sig)
@@ -607,6 +614,30 @@ void expect_usage_error(struct ctx *c, const char *const *argv)
         FAIL(c, .expected = "a usage message on stderr", .observed = "stderr was empty",
              .hint = f.hint, .see = f.see);
     record(c, AT_PROG, "exit 2 with a usage message");
+}
+
+void expect_usage_errors(struct ctx *c, const char *const *argv, const char *const *values)
+{
+    size_t n = 0;
+    while (argv[n])
+        n++;
+    for (; *values; values++) {
+        const char **v = calloc(n + 1, sizeof *v);
+        for (size_t i = 0; i < n; i++)
+            v[i] = strcmp(argv[i], "%") ? argv[i] : *values;
+        expect_usage_error(c, v);
+    }
+}
+
+void expect_unknown_service(struct ctx *c, struct proc *p)
+{
+    expect_exit(c, p, 1, 2000);
+    size_t n;
+    const char *err = prog_stderr(p, &n);
+    const char *a = gai_strerror(EAI_SERVICE), *b = gai_strerror(EAI_NONAME);
+    if (!has(err, n, a) && !has(err, n, b))
+        FAIL(c, .expected = str("stderr to contain gai_strerror()'s reason, \"%s\"", a),
+             .observed = n ? str("stderr: %s", describe(err, n)) : "nothing on stderr");
 }
 
 /* Stop one program: SIGTERM, at most a second, then SIGKILL to its group. */

@@ -75,12 +75,13 @@ else echo "not ok - $bad of $n C snippets in the docs do not compile"; fi
 
 # Every README anchor a checker's hint points to exists in that lesson's README.
 bad=0 n=0
-for check in lessons/[0-9][0-9]-*/check.c; do
-    lesson=$(dirname "$check")
-    want=$(grep -o '"#[a-z0-9_-]*"' "$check" | tr -d '"#' | sort -u)
+for lesson in lessons/[0-9][0-9]-*; do
+    [ -f "$lesson/check.c" ] || continue
+    check="$lesson/check*.c"   # check.c and a check_<program>.c per program
+    want=$(cat $check | grep -o '"#[a-z0-9_-]*"' | tr -d '"#' | sort -u)
     want="$want usage-errors errors"   # the harness's own hints
-    grep -q 'server_start\|expect_ready' "$check" && want="$want the-ready-line"
-    grep -q 'tcp_connect' "$check" && want="$want byte-order"
+    cat $check | grep -q 'server_start\|expect_ready' && want="$want the-ready-line"
+    cat $check | grep -q 'tcp_connect' && want="$want byte-order"
     for a in $want; do
         n=$((n + 1))
         if [ ! -f "$lesson/README.md" ] || ! anchors "$lesson/README.md" | grep -qx -- "$a"; then

@@ -1,0 +1,14 @@
+/* check.h - what the checks of udpserver and udpclient share. */
+#ifndef CHECK_H
+#define CHECK_H
+
+#include "../checker/harness.h"
+
+#define BIG 65000      /* the largest payload or line of the contract */
+#define MAXDGRAM 65507 /* the largest UDP payload over IPv4 */
+
+extern char buf[MAXDGRAM + 4096];   /* one received datagram */
+
+extern const struct test udpserver_tests[], udpclient_tests[];
+
+#endif

@@ -1,0 +1,250 @@
+/* check_tconnect.c - lesson 07: tconnect connects to HOST PORT, trying every
+ * address, and gives up at one deadline TIMEOUT_MS after the start. */
+#define _GNU_SOURCE
+#include <arpa/inet.h>
+#include <errno.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+#include "check.h"
+
+static struct proc *tconnect(struct ctx *c, const char *host, int port, long t,
+                             const char *hosts)
+{
+    return prog_start(c, (struct start){
+        .argv = ARGV("tconnect", host, str("%d", port), str("%ld", t)), .hosts = hosts });
+}
+
+/* A listener on addr:port (0: any) whose accept queue is full: the kernel
+ * drops further SYNs, so a connect there gets no answer.  Returns the port. */
+static int silent_listener(struct ctx *c, const char *addr, int port)
+{
+    struct listener *l = tcp_listener_at(c, AF_INET, addr, port, 0);
+    port = listener_port(l);
+    tcp_connect_from(c, "127.0.0.1", addr, port);   /* takes the one place in the queue */
+    struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port) };
+    inet_pton(AF_INET, addr, &a.sin_addr);
+    int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+    struct pollfd p = { fd, POLLOUT, 0 };
+    if (connect(fd, (struct sockaddr *)&a, sizeof a) == 0 ||
+        (errno == EINPROGRESS && poll(&p, 1, 20) > 0))
+        skip(c, "this machine answers a connect to a listener whose accept queue is full, "
+                "so a connect that gets no answer cannot be staged");
+    close(fd);
+    peer_record(c, 0, "%s port %d has a full accept queue: a new connect gets no answer",
+                addr, port);
+    return port;
+}
+
+/* tconnect must end with "Connection timed out", t to t + 300 ms after t0. */
+static void expect_timed_out(struct ctx *c, struct proc *p, long t0, long t, const char *per)
+{
+    if (!prog_wait_exit(p, t + LATE + 1000))
+        FAIL(c, .expected = str("exit 1 with \"Connection timed out\", %ld to %ld ms after the "
+                                "start (TIMEOUT_MS %ld)", t, t + LATE, t),
+             .observed = str("still running after %ld ms", t + LATE + 1000),
+             .hint = "A blocking connect() to an address that does not answer waits for the "
+                     "kernel's own timeout, about two minutes. Make the socket non-blocking "
+                     "(fcntl O_NONBLOCK), start the connect (EINPROGRESS), and wait with "
+                     "poll() for POLLOUT until the deadline.",
+             .see = "#a-blocking-connect");
+    long took = prog_exit_ms(p) - t0;
+    size_t n;
+    const char *err = prog_stderr(p, &n);
+    const char *exp = str("exit 1 and \"Connection timed out\" on stderr, %ld to %ld ms after "
+                          "the start (TIMEOUT_MS %ld)", t, t + LATE, t);
+    if (has(err, n, "Operation now in progress"))
+        FAIL(c, .expected = exp, .observed = str("stderr: %s", describe(err, n)),
+             .hint = "\"Operation now in progress\" is EINPROGRESS, the errno a "
+                     "non-blocking connect() leaves (and a blocking one that runs out of "
+                     "SO_SNDTIMEO). When the deadline passes, report ETIMEDOUT: set errno = "
+                     "ETIMEDOUT before printing (strerror: \"Connection timed out\").",
+             .see = "#operation-now-in-progress");
+    expect_exit(c, p, 1, 0);
+    if (!has(err, n, "Connection timed out"))
+        FAIL(c, .expected = exp, .observed = n ? str("stderr: %s", describe(err, n))
+                                               : "nothing on stderr",
+             .hint = "poll() returning 0 sets no errno: when the deadline passes, set errno "
+                     "to ETIMEDOUT (or print strerror(ETIMEDOUT), \"Connection timed out\").",
+             .see = "#errors");
+    if (took < t - EARLY)
+        FAIL(c, .expected = exp, .observed = str("it gave up %ld ms after the start", took),
+             .hint = "It gave up before TIMEOUT_MS. Is the timeout in the right unit? poll() "
+                     "takes milliseconds, a struct timeval seconds and microseconds "
+                     "(TIMEOUT_MS / 1000 is 0 for anything under a second).",
+             .see = "#a-timeout-in-the-wrong-unit");
+    if (took > t + LATE)
+        FAIL(c, .expected = exp, .observed = str("it gave up %ld ms after the start%s", took,
+                                                 per ? per : ""),
+             .hint = per ?
+                 "Each address got its own TIMEOUT_MS. Compute ONE deadline at the start and "
+                 "give every address only what is left of it; stop when nothing is left." :
+                 "Compute the deadline once, at the start, and wait with poll() for the time "
+                 "left.",
+             .see = per ? "#a-timeout-per-address" : "#one-deadline");
+}
+
+/* tconnect must say it connected and exit 0 (within ms). */
+static void expect_connected(struct ctx *c, struct proc *p, long ms)
+{
+    expect_exit(c, p, 0, ms);
+    expect_stdout(c, p, "connected\n", 10);
+}
+
+/* `tconnect 127.0.0.1 PORT t` where the connect gets no answer: it must time out. */
+static void unanswered(struct ctx *c, long t)
+{
+    int port = silent_listener(c, "127.0.0.1", 0);
+    long t0 = now_ms(c);
+    expect_timed_out(c, tconnect(c, "127.0.0.1", port, t, NULL), t0, t, NULL);
+}
+
+static void connects(struct ctx *c, int family)
+{
+    if (family == AF_INET6 && !have_ipv6())
+        skip(c, "this machine has no IPv6 loopback (::1)");
+    struct listener *l = tcp_listener(c, family, NULL, 5);
+    struct proc *p = tconnect(c, family == AF_INET6 ? "::1" : "127.0.0.1",
+                              listener_port(l), 2000, NULL);
+    expect_connected(c, p, 2000);
+    expect_accept(c, l, 500);
+}
+
+static void connects4(struct ctx *c) { connects(c, AF_INET); }
+static void connects6(struct ctx *c) { connects(c, AF_INET6); }
+
+static void refused(struct ctx *c)
+{
+    int port = free_port(SOCK_STREAM);
+    long t0 = now_ms(c);
+    struct proc *p = tconnect(c, "127.0.0.1", port, 2000, NULL);
+    const char *exp = "exit 1 and \"Connection refused\" on stderr within 200 ms";
+    if (!prog_wait_exit(p, 2000))
+        FAIL(c, .expected = exp, .observed = "still running after 2000 ms",
+             .hint = "When poll() says the socket is writable, the connect is over: read its "
+                     "result with getsockopt(SO_ERROR) and stop waiting.",
+             .see = "#writable-is-not-connected");
+    size_t n;
+    const char *out = prog_stdout(p, &n, NULL);
+    if (has(out, n, "connected"))
+        FAIL(c, .expected = exp, .observed = str("stdout: %s", describe(out, n)),
+             .hint = "poll() reports POLLOUT when the connect is over, failed or not: read "
+                     "the result with getsockopt(fd, SOL_SOCKET, SO_ERROR, ...); not 0 means "
+                     "it failed, with that errno.",
+             .see = "#writable-is-not-connected");
+    expect_exit(c, p, 1, 0);
+    expect_stderr_has(c, p, "Connection refused");
+    long took = prog_exit_ms(p) - t0;
+    if (took > 200)
+        FAIL(c, .expected = exp, .observed = str("it ended %ld ms after the start", took),
+             .hint = "A refusal is an answer: stop at once (SO_ERROR is ECONNREFUSED) and "
+                     "try the next address, do not wait for the deadline.",
+             .see = "#writable-is-not-connected");
+}
+
+static void times_out(struct ctx *c) { unanswered(c, 200); }
+
+static void one_deadline(struct ctx *c)
+{
+    if (!is_root())
+        skip(c, "a name with several addresses needs a private /etc/hosts (root only)");
+    int port = silent_listener(c, "127.0.0.2", 0);
+    silent_listener(c, "127.0.0.3", port);
+    silent_listener(c, "127.0.0.4", port);
+    long t0 = now_ms(c);
+    struct proc *p = tconnect(c, "multi", port, 250,
+                              "127.0.0.2 multi\n127.0.0.3 multi\n127.0.0.4 multi\n");
+    expect_timed_out(c, p, t0, 250, " (3 addresses: 3 x 250 ms would be 750 ms)");
+}
+
+static void next_address(struct ctx *c)
+{
+    if (!is_root())
+        skip(c, "a name with several addresses needs a private /etc/hosts (root only)");
+    struct listener *l = tcp_listener(c, AF_INET, "127.0.0.3", 5);
+    peer_record(c, 0, "nothing listens on 127.0.0.2 port %d: a connect there is refused",
+                listener_port(l));
+    struct proc *p = tconnect(c, "multi", listener_port(l), 2000,
+                              "127.0.0.2 multi\n127.0.0.3 multi\n");
+    if (!prog_wait_exit(p, 2000))
+        FAIL(c, .expected = "\"connected\" and exit 0", .observed = "still running after 2000 ms");
+    size_t n;
+    const char *err = prog_stderr(p, &n);
+    if (has(err, n, "refused"))
+        FAIL(c, .expected = "a connection to 127.0.0.3, the second address of \"multi\", after "
+                            "127.0.0.2 refused",
+             .observed = str("it gave up: stderr %s", describe(err, n)),
+             .hint = "Try every address getaddrinfo() returns, in order, until one connects "
+                     "(each with what is left of the one deadline); report the last error "
+                     "only when all failed.",
+             .see = "#trying-every-address");
+    expect_connected(c, p, 0);
+    expect_accept(c, l, 500);
+}
+
+static void range_edges(struct ctx *c)
+{
+    struct listener *l = tcp_listener(c, AF_INET, NULL, 5);
+    expect_connected(c, tconnect(c, "127.0.0.1", listener_port(l), 60000, NULL), 2000);
+    unanswered(c, 1);
+}
+
+static void unknown_service(struct ctx *c)
+{
+    expect_unknown_service(c, prog_start(c, (struct start){
+        .argv = ARGV("tconnect", "127.0.0.1", "nosuchservice", "1000") }));
+}
+
+static void arg_count(struct ctx *c)
+{
+    expect_usage_error(c, ARGV("tconnect", "127.0.0.1", "7"));
+    expect_usage_error(c, ARGV("tconnect", "127.0.0.1", "7", "1000", "1"));
+}
+
+static void timeout_range(struct ctx *c)
+{
+    expect_usage_errors(c, ARGV("tconnect", "127.0.0.1", "7", "%"), ARGV("0", "60001"));
+}
+
+static void not_digits(struct ctx *c)
+{
+    expect_usage_errors(c, ARGV("tconnect", "127.0.0.1", "7", "%"),
+                        ARGV("1e3", "-100", "100ms", ""));
+}
+
+const struct test tconnect_tests[] = {
+    { "connects", "listens on 127.0.0.1 and runs `tconnect 127.0.0.1 PORT 2000`", connects4,
+      "On success print exactly \"connected\\n\" and exit 0.", "#the-non-blocking-connect" },
+    { "connects-ipv6", "listens on ::1 and runs `tconnect ::1 PORT 2000`", connects6,
+      "Make the socket with the family getaddrinfo() returned (ai_family).",
+      "#trying-every-address" },
+    { "refused", "runs tconnect against a port where nothing listens", refused,
+      "A refusal ends the connect at once: SO_ERROR is ECONNREFUSED; print "
+      "\"Connection refused\" and exit 1.", "#writable-is-not-connected" },
+    { "times-out", "runs `tconnect 127.0.0.1 PORT 200` where the connect gets no answer "
+      "(a listener with a full accept queue)", times_out,
+      "Non-blocking connect, poll() for POLLOUT until the deadline, then ETIMEDOUT.",
+      "#a-blocking-connect" },
+    { "one-deadline", "gives the name three addresses whose connects all get no answer "
+      "(TIMEOUT_MS 250)", one_deadline,
+      "One deadline for all addresses together, not one TIMEOUT_MS per address.",
+      "#a-timeout-per-address" },
+    { "next-address", "gives the name two addresses: the first refuses, the second accepts",
+      next_address, "Try every address in order until one connects.",
+      "#trying-every-address" },
+    { "range-edges", "runs with TIMEOUT_MS 60000 (connects), then with TIMEOUT_MS 1 (no "
+      "answer)", range_edges, "TIMEOUT_MS may be 1 to 60000, both ends included.",
+      "#usage-errors" },
+    { "unknown-service", "runs `tconnect 127.0.0.1 nosuchservice 1000`", unknown_service,
+      "When getaddrinfo() fails, print gai_strerror() of its result on stderr and exit 1.",
+      "#errors" },
+    { "usage-arg-count", "runs tconnect with 2 and with 4 arguments", arg_count, NULL,
+      "#usage-errors" },
+    { "timeout-range", "runs tconnect with TIMEOUT_MS 0, then 60001", timeout_range,
+      "TIMEOUT_MS is 1 to 60000: check the range before using it.", "#usage-errors" },
+    { "not-digits", "runs tconnect with TIMEOUT_MS \"1e3\", \"-100\", \"100ms\" and \"\"",
+      not_digits,
+      "atoi() and strtol() accept signs and trailing junk: check that every character is a "
+      "digit.", "#usage-errors" },
+    { NULL },
+};

@@ -1,0 +1,651 @@
+/* check_wcserver.c - lesson 08: wcserver counts what a client sends until the
+ * client's EOF (its shutdown(fd, SHUT_WR)) and stops cleanly on SIGTERM and SIGINT. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include "check.h"
+
+#define EXIT_MS 500   /* contract: with no client in progress, exit within 500 ms */
+#define SLACK 250     /* what a busy machine may add to it */
+
+/* The sets of separators students use instead of the contract's six. */
+static int sep_alnum(unsigned char ch)
+{
+    return !((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9'));
+}
+static int sep_graph(unsigned char ch) { return ch < 0x21 || ch > 0x7e; }
+static int sep_signed(unsigned char ch) { return (signed char)ch <= ' '; }
+static int sep_control(unsigned char ch) { return ch <= ' '; }
+static int sep_nul(unsigned char ch) { return ch == 0 || sep_right(ch); }
+static int sep_three(unsigned char ch) { return ch == ' ' || ch == '\t' || ch == '\n'; }
+
+/* A wrong W that one of these separator sets gives has a known cause. */
+static const struct {
+    int (*sep)(unsigned char);
+    const char *hint, *see;
+} word_mistakes[] = {
+    { sep_alnum, "It counts runs of letters and digits. A word is any run of bytes other than "
+                 "the six separators (space \\t \\n \\v \\f \\r): \"don't\", \"e-mail,\" and "
+                 "\"x+y=z!\" are one word each.", "#what-a-word-is" },
+    { sep_graph, "Bytes that are not printable ASCII end a word in your count (isgraph()? "
+                 "isprint()?). Only the six separators (space \\t \\n \\v \\f \\r) do: NUL, "
+                 "control bytes and bytes >= 0x80 are word bytes.", "#what-a-word-is" },
+    { sep_signed, "Bytes >= 0x80 count as separators: `char c` is signed here, so c <= ' ' "
+                  "holds for them (0xe9 is -23). Compare with the six separators one by one, "
+                  "on an unsigned char.", "#signed-char" },
+    { sep_control, "c <= ' ' makes NUL and every control byte a separator. Only the six "
+                   "separators (space \\t \\n \\v \\f \\r) are: NUL, \\x01 or ESC are word "
+                   "bytes.", "#what-a-word-is" },
+    { sep_nul, "A NUL byte ends a word in your count (strtok(), strlen() or a string function "
+               "stop there). The data are bytes, not a C string: NUL is a word byte like "
+               "'a'.", "#nul-bytes" },
+    { sep_three, "Only space, \\t and \\n separate words in your count: \\v, \\f and \\r do "
+                 "too (the six bytes isspace() knows in the C locale).", "#what-a-word-is" },
+};
+
+static int server(struct ctx *c, struct proc **p)
+{
+    return server_start(c, p, ARGV("wcserver", "0"));
+}
+
+/* A server that the test will stop with a signal: not watched for dying. */
+static int server_to_stop(struct ctx *c, struct proc **p)
+{
+    *p = prog_start(c, (struct start){ .argv = ARGV("wcserver", "0") });
+    return expect_ready(c, *p, 3000);
+}
+
+/* The reply was "L W B\n" but with wrong numbers: why? */
+static void wrong_counts(struct ctx *c, const unsigned char *data, size_t n, struct wc got,
+                         const char *want, const char *seen, int pieces)
+{
+    struct wc ok = count(data, n, sep_right);
+    const char *hint = NULL, *see = NULL, *what;
+    if (got.b != ok.b) {
+        const unsigned char *nul = memchr(data, 0, n);
+        what = str("B is %llu, not %llu", got.b, ok.b);
+        hint = nul && got.b == (unsigned long long)(nul - data)
+                   ? "B stops at the first NUL byte: the data are bytes, not a string. B is the "
+                     "sum of what recv() returned, never strlen()."
+                   : "B is the number of bytes received: add up the values recv() returned "
+                     "until it returned 0.";
+        see = nul ? "#nul-bytes" : "#counting-across-reads";
+    } else if (got.l != ok.l) {
+        what = str("L is %llu, not %llu", got.l, ok.l);
+        hint = got.l == ok.l + 1 && n && data[n - 1] != '\n'
+                   ? "L is the number of \\n bytes: a last line without \\n adds no \\n (wc "
+                     "counts newlines, not lines)."
+                   : "L is the number of \\n bytes received, nothing else: \\r or \\v are no "
+                     "line ends.";
+        see = "#counting-lines";
+    } else {
+        what = str("W is %llu, not %llu", got.w, ok.w);
+        if (pieces && got.w > ok.w) {
+            hint = "Each piece of a word that arrived in its own recv() was counted as a word: "
+                   "a word may be split across two reads. Keep \"am I inside a word\" in a "
+                   "variable that lives across recv() calls, not one reset for every buffer.";
+            see = "#words-split-across-reads";
+        }
+        for (size_t i = 0; !hint && i < sizeof word_mistakes / sizeof word_mistakes[0]; i++)
+            if (count(data, n, word_mistakes[i].sep).w == got.w) {
+                hint = word_mistakes[i].hint;
+                see = word_mistakes[i].see;
+            }
+        if (!hint && got.w > ok.w) {
+            hint = "More words than there are: a word split across two recv() calls is one "
+                   "word (keep the in-a-word state across calls), and a run of separators "
+                   "(\"a  \\t b\") ends only one word.";
+            see = "#words-split-across-reads";
+        }
+    }
+    FAIL(c, .expected = str("the reply %s, then EOF", escaped(want, strlen(want), 60)),
+         .observed = str("the reply %s: %s", seen, what), .hint = hint, .see = see);
+}
+
+/* Read the reply to data[0..n) until EOF: exactly "L W B\n". */
+static void expect_counts(struct ctx *c, struct conn *k, const void *data, size_t n, int pieces)
+{
+    char *want = reply_for(data, n);
+    size_t len;
+    int end;
+    char *got = conn_read_to_end(c, k, &len, 3000, &end);
+    int right = len == strlen(want) && !memcmp(got, want, len);
+    const char *seen = escaped(got, len, 80);
+    if (right && end == 0)
+        return;
+    const char *expected = str("the reply %s, then EOF", escaped(want, strlen(want), 60));
+    if (right && end == ETIMEDOUT)
+        FAIL(c, .expected = expected,
+             .observed = "the right reply, but the connection stayed open for 3000 ms",
+             .hint = "After sending the reply, close() the client's socket: the client reads "
+                     "until EOF, and only your close sends it.", .see = "#the-reply");
+    if (right)
+        FAIL(c, .expected = expected,
+             .observed = str("the right reply, then %s instead of EOF", strerror(end)));
+    if (!len)
+        FAIL(c, .expected = expected,
+             .observed = end == 0 ? "EOF without a reply: the server closed the connection"
+                       : end == ETIMEDOUT ? "nothing for 3000 ms after the client's FIN"
+                                          : str("no reply, then %s", strerror(end)),
+             .hint = end == ETIMEDOUT
+                 ? "The client has half-closed: recv() returned 0. That is the moment to stop "
+                   "reading and send \"L W B\\n\" (is the loop waiting for something else?)."
+                 : "When recv() returns 0, send \"L W B\\n\", then close the connection. An "
+                   "error on one client must not end the server either.",
+             .see = "#the-reply");
+    unsigned long long l, w, b;
+    int used = -1;
+    if (sscanf(got, "%llu %llu %llu%n", &l, &w, &b, &used) == 3 && used >= 0 &&
+        (size_t)used + 1 == len && got[used] == '\n' &&
+        !strcmp(str("%llu %llu %llu\n", l, w, b), got))
+        wrong_counts(c, data, n, (struct wc){ l, w, b }, want, seen, pieces);
+    FAIL(c, .expected = expected, .observed = str("the reply %s", seen),
+         .hint = "The reply is exactly the three numbers in decimal, one space between them, "
+                 "then \\n: snprintf(reply, sizeof reply, \"%\" PRIu64 \" %\" PRIu64 \" %\" "
+                 "PRIu64 \"\\n\", lines, words, bytes), nothing before, nothing after.",
+         .see = "#the-reply");
+}
+
+/* One whole request: connect, send, FIN, the reply, EOF. */
+static void count_one(struct ctx *c, int port, const void *data, size_t n)
+{
+    struct conn *k = tcp_connect(c, AF_INET, port);
+    conn_send(c, k, data, n);
+    conn_half_close(c, k);
+    expect_counts(c, k, data, n, 0);
+    conn_close(c, k);
+}
+
+/* ---- has the server accepted the connection? -------------------------- */
+
+/* An established connection waiting in the accept queue has no socket
+ * inode yet in /proc/net/tcp; accept() gives it one.  1: accepted, 0: not
+ * (yet), -1: this machine does not tell. */
+static int accepted_now(int port, int peer)
+{
+    const char *files[] = { "/proc/net/tcp", "/proc/net/tcp6" };
+    int known = -1;
+    for (int i = 0; i < 2; i++) {
+        FILE *f = fopen(files[i], "r");
+        char line[512];
+        if (!f)
+            continue;
+        known = 0;
+        while (fgets(line, sizeof line, f)) {
+            char local[64], remote[64];
+            unsigned long inode;
+            if (sscanf(line, " %*d: %63s %63s %*x %*x:%*x %*x:%*x %*x %*u %*u %lu", local, remote,
+                       &inode) != 3 || !strchr(local, ':') || !strchr(remote, ':'))
+                continue;
+            if (strtol(strrchr(local, ':') + 1, NULL, 16) == port &&
+                strtol(strrchr(remote, ':') + 1, NULL, 16) == peer && inode) {
+                fclose(f);
+                return 1;
+            }
+        }
+        fclose(f);
+    }
+    return known;
+}
+
+/* Wait until the server has accepted k; 1 if it did within ms. */
+static int accepted_within(int port, struct conn *k, long ms)
+{
+    for (long t = 0;; t += 5) {
+        int a = accepted_now(port, conn_local_port(k));
+        if (a != 0 || t >= ms)
+            return a;
+        pause_ms(5);
+    }
+}
+
+static void wait_accepted(struct ctx *c, int port, struct conn *k)
+{
+    int a = accepted_within(port, k, 3000);
+    if (a < 0) {
+        note(c, "this machine has no /proc/net/tcp: the checker waited 300 ms for the server "
+                "to accept the connection");
+        pause_ms(300);
+    } else if (a == 0) {
+        FAIL(c, .expected = "the idle server to accept the connection",
+             .observed = "it was not accepted within 3000 ms",
+             .hint = "An idle server waits in accept() (or poll() on the listener) and accepts "
+                     "a client at once.");
+    } else {
+        peer_record(c, 0, "(the server has accepted the connection)");
+    }
+}
+
+/* ---- the tests ---------------------------------------------------------- */
+
+static void ready_line(struct ctx *c)
+{
+    count_one(c, server(c, NULL), "ready\n", 6);
+}
+
+static void counts_text(struct ctx *c)
+{
+    const char *text = "hello world\ndon't stop: e-mail, x+y=z!\n";
+    count_one(c, server(c, NULL), text, strlen(text));
+}
+
+static void separators(struct ctx *c)
+{
+    const char *text = "  leading spaces\ntabs\tbetween\t\twords\ncrlf line\r\n"
+                       "vertical\vtab and form\ffeed\nruns \t\r\v\f of all six \n\n\n"
+                       "  \t trailing   ";
+    count_one(c, server(c, NULL), text, strlen(text));
+}
+
+static void no_final_newline(struct ctx *c)
+{
+    count_one(c, server(c, NULL), "one two\nthree", 13);
+}
+
+static void empty_input(struct ctx *c)
+{
+    count_one(c, server(c, NULL), "", 0);
+}
+
+static void binary_bytes(struct ctx *c)
+{
+    static const char parts[] =
+        "\x00 \x00\x00 a\x00z\n"                        /* NUL is a word byte */
+        "\xe9t\xe9 na\xefve \x80 \xff \xa0 \x85 \xc2\xa0\n" /* so is every byte >= 0x80 */
+        "\x01\x02 \x1b[0m \x7f del\n";                  /* and every control byte */
+    char data[sizeof parts - 1 + 256];
+    memcpy(data, parts, sizeof parts - 1);
+    for (int i = 0; i < 256; i++)   /* every byte value, in order */
+        data[sizeof parts - 1 + i] = (char)i;
+    count_one(c, server(c, NULL), data, sizeof data);
+}
+
+static void large_input(struct ctx *c)
+{
+    size_t n = 20u << 20;
+    unsigned char *data = random_bytes(n, 8);
+    count_one(c, server(c, NULL), data, n);
+}
+
+static void one_byte_pieces(struct ctx *c)
+{
+    const char *text = "split words\nacross\tmany pieces";
+    size_t n = strlen(text);
+    struct conn *k = tcp_connect(c, AF_INET, server(c, NULL));
+    conn_send_pieces(c, k, text, n, 1, 3);
+    conn_half_close(c, k);
+    expect_counts(c, k, text, n, 1);
+}
+
+static void waits_for_eof(struct ctx *c)
+{
+    const char *first = "the first words\n", *all = "the first words\nand the last ones\n";
+    struct conn *k = tcp_connect(c, AF_INET, server(c, NULL));
+    conn_send(c, k, first, strlen(first));
+    peer_record(c, 0, "c1 waits 150 ms (no FIN yet: nothing may come back)");
+    struct pollfd pf = { conn_fd(k), POLLIN, 0 };
+    if (poll(&pf, 1, 150) > 0) {
+        char b[256];
+        ssize_t r = recv(conn_fd(k), b, sizeof b, MSG_DONTWAIT);
+        peer_record(c, -1, "c1: %s", r > 0 ? describe(b, (size_t)r) : r == 0 ? "EOF" : strerror(errno));
+        FAIL(c, .expected = "nothing from the server before the client's EOF",
+             .observed = r > 0 ? str("a reply before the client had half-closed: %s",
+                                     describe(b, (size_t)r))
+                       : r == 0 ? "the server closed the connection before the client's EOF"
+                                : str("the connection failed: %s", strerror(errno)),
+             .hint = "Only recv() returning 0 (the client's shutdown(SHUT_WR)) says the input "
+                     "is complete. A short read, or a pause in the data, is not the end: keep "
+                     "calling recv() until it returns 0, then reply.",
+             .see = "#replying-before-the-end");
+    }
+    conn_send(c, k, all + strlen(first), strlen(all) - strlen(first));
+    conn_half_close(c, k);
+    expect_counts(c, k, all, strlen(all), 0);
+}
+
+static void clients_in_turn(struct ctx *c)
+{
+    int port = server(c, NULL);
+    for (int i = 1; i <= 3; i++) {
+        const char *text = str("client %d says %.*s\n", i, i, "hi hi hi");
+        count_one(c, port, text, strlen(text));
+    }
+}
+
+static void second_client_waits(struct ctx *c)
+{
+    const char *one = "first client\n", *two = "the second client\nwaited its turn\n";
+    int port = server(c, NULL);
+    struct conn *k1 = tcp_connect(c, AF_INET, port);
+    struct conn *k2 = tcp_connect(c, AF_INET, port);
+    conn_send(c, k2, two, strlen(two));   /* while c1 is served */
+    conn_half_close(c, k2);
+    conn_send(c, k1, one, strlen(one));
+    conn_half_close(c, k1);
+    expect_counts(c, k1, one, strlen(one), 0);
+    expect_counts(c, k2, two, strlen(two), 0);
+}
+
+/* A server that dies of what a client did dies at once: give it a moment. */
+static void expect_survives(struct ctx *c, struct proc *p, const char *what)
+{
+    if (!prog_wait_exit(p, 150))
+        return;
+    int st = prog_status(p);
+    FAIL(c, .expected = str("the server to keep running after %s", what),
+         .observed = WIFSIGNALED(st) ? str("it was killed by signal %d (%s)", WTERMSIG(st),
+                                           strsignal(WTERMSIG(st)))
+                                     : str("it exited with code %d", WEXITSTATUS(st)));
+}
+
+static void client_resets(struct ctx *c)
+{
+    size_t n = 256u << 10;
+    char *data = random_bytes(n, 12);
+    struct proc *p;
+    int port = server(c, &p);
+    struct conn *k1 = tcp_connect(c, AF_INET, port);
+    conn_send(c, k1, data, n);
+    conn_reset(c, k1);
+    expect_survives(c, p, "a client reset its connection");
+    count_one(c, port, "after a reset\n", 14);
+    expect_still_running(c, p, "a client reset its connection");
+}
+
+static void client_gone_before_reply(struct ctx *c)
+{
+    struct proc *p;
+    int port = server(c, &p);
+    struct conn *k1 = tcp_connect(c, AF_INET, port);
+    conn_send(c, k1, "count this\n", 11);
+    wait_accepted(c, port, k1);
+    /* Its FIN and RST arrive while the server is stopped: when it goes on,
+     * it reads the data and the EOF, and its reply goes to a dead peer
+     * (EPIPE, and SIGPIPE unless it is ignored). */
+    prog_freeze(c, p);
+    conn_half_close(c, k1);
+    fin_sent(conn_fd(k1), 500);
+    conn_reset(c, k1);
+    pause_ms(20);
+    prog_thaw(c, p);
+    expect_survives(c, p, "a client vanished before its reply");
+    count_one(c, port, "the next client\n", 16);
+    expect_still_running(c, p, "a client vanished before its reply");
+}
+
+static void many_clients(struct ctx *c)
+{
+    struct proc *p = prog_start(c, (struct start){ .argv = ARGV("wcserver", "0"), .nofile = 16 });
+    int port = expect_ready(c, p, 3000);
+    note(c, "The server runs with RLIMIT_NOFILE 16: after fds 0-2 and the listening socket, "
+            "12 descriptors are left for clients.");
+    for (int i = 1; i <= 30; i++) {
+        const char *text = str("client %d of 30\n", i), *want = reply_for(text, strlen(text));
+        struct conn *k = tcp_connect(c, AF_INET, port);
+        conn_send(c, k, text, strlen(text));
+        conn_half_close(c, k);
+        size_t len;
+        int end;
+        char *got = conn_read_to_end(c, k, &len, 2000, &end);
+        if (end || len != strlen(want) || memcmp(got, want, len))
+            FAIL(c, .expected = str("client %d: the reply %s, then EOF", i,
+                                    escaped(want, strlen(want), 40)),
+                 .observed = str("client %d: %s, then %s", i, describe(got, len),
+                                 end == 0 ? "EOF" : end == ETIMEDOUT ? "nothing for 2000 ms"
+                                                                     : strerror(end)));
+        conn_close(c, k);
+    }
+    expect_still_running(c, p, "30 clients");
+}
+
+/* The server must have ended with exit code 0 by now. */
+static void expect_exit_0(struct ctx *c, struct proc *p, const char *sig)
+{
+    int st = prog_status(p);
+    if (WIFSIGNALED(st) && (WTERMSIG(st) == SIGTERM || WTERMSIG(st) == SIGINT))
+        FAIL(c, .expected = "exit code 0 after the clean stop",
+             .observed = str("it was killed by the %s (the default action of the signal)", sig),
+             .hint = str("Catch %s: sigaction() with a handler that sets a `volatile "
+                         "sig_atomic_t` flag; the main loop sees the flag, closes the "
+                         "listening socket and returns 0.", sig),
+             .see = "#no-handler-for-sigterm");
+    expect_exit(c, p, 0, 0);
+}
+
+static void signal_idle(struct ctx *c, int sig)
+{
+    const char *name = sig == SIGINT ? "SIGINT" : "SIGTERM";
+    struct proc *p;
+    int port = server_to_stop(c, &p);
+    count_one(c, port, "warm up\n", 8);
+    peer_record(c, 0, "the server is idle for 100 ms");   /* back waiting for clients */
+    pause_ms(100);
+    long t0 = now_ms(c);
+    prog_signal(c, p, sig);
+    if (!prog_wait_exit(p, 2000))
+        FAIL(c, .expected = str("exit code 0 within %d ms of the %s (no client in progress)",
+                                EXIT_MS, name),
+             .observed = str("still running 2000 ms after the %s", name),
+             .hint = "The handler ran, but the program went back to sleep in accept(): with "
+                     "SA_RESTART (which signal() sets) accept() is restarted instead of "
+                     "failing with EINTR. Install the handler with sigaction() and sa_flags 0, "
+                     "and wait in poll() with a timeout (100 ms) so the flag is seen in time.",
+             .see = "#a-blocking-accept-that-never-returns");
+    expect_exit_0(c, p, name);
+    long took = prog_exit_ms(p) - t0;
+    if (took > EXIT_MS + SLACK)
+        FAIL(c, .expected = str("exit within %d ms of the %s (the checker allows %d)", EXIT_MS,
+                                name, EXIT_MS + SLACK),
+             .observed = str("it exited %ld ms after the %s", took, name),
+             .hint = "The flag is seen too late: wait for clients in poll() with a timeout of "
+                     "at most 100 ms (or let the signal interrupt the wait with EINTR), then "
+                     "test the flag.",
+             .see = "#a-blocking-accept-that-never-returns");
+    note(c, "it exited %ld ms after the %s", took, name);
+    expect_refused(c, AF_INET, port);
+}
+
+static void sigterm_idle(struct ctx *c) { signal_idle(c, SIGTERM); }
+static void sigint_idle(struct ctx *c) { signal_idle(c, SIGINT); }
+
+static void signal_mid_request(struct ctx *c, int sig)
+{
+    const char *name = sig == SIGINT ? "SIGINT" : "SIGTERM";
+    const char *first = "a request that is ", *all = "a request that is \nstill coming in\n";
+    const char *two = "c2 was accepted early\n";
+    struct proc *p;
+    int port = server_to_stop(c, &p);
+    struct conn *k1 = tcp_connect(c, AF_INET, port);
+    conn_send(c, k1, first, strlen(first));
+    wait_accepted(c, port, k1);
+    /* c2 waits in the backlog: not in progress, the server may drop it.  A
+     * server that serves several clients at once has accepted it already:
+     * then it is in progress too, and gets its reply. */
+    struct conn *k2 = tcp_connect(c, AF_INET, port);
+    peer_record(c, 0, "c1 pauses for 150 ms: the server waits in recv()");
+    int early = accepted_within(port, k2, 150) == 1;
+    if (early)   /* the rest of the pause */
+        pause_ms(100);
+    long t0 = now_ms(c);
+    prog_signal(c, p, sig);
+    peer_record(c, 0, "c1 takes its time: 150 ms");
+    pause_ms(150);
+    if (!prog_running(p)) {
+        int st = prog_status(p);
+        size_t en;
+        const char *e = prog_stderr(p, &en);
+        int eintr = has(e, en, "Interrupted system call");
+        FAIL(c, .expected = str("the server to finish c1's request after the %s, then exit", name),
+             .observed = str("it %s %ld ms after the %s, while c1 was in progress (c1 never "
+                             "got its reply)",
+                             WIFSIGNALED(st) ? str("was killed by signal %d", WTERMSIG(st))
+                                             : str("exited with code %d", WEXITSTATUS(st)),
+                             prog_exit_ms(p) - t0, name),
+             .hint = WIFSIGNALED(st)
+                 ? str("Catch %s with sigaction(): a handler that only sets a flag.", name)
+                 : eintr ? str("The %s interrupted recv(): it failed with EINTR (\"Interrupted "
+                               "system call\"), and the client was dropped. EINTR is no error "
+                               "of the client: call recv() again.", name)
+                 : "The client in progress must get its reply first. Do not exit in the "
+                   "handler (only set a `volatile sig_atomic_t` flag), and when recv() fails "
+                   "with EINTR because of the signal, call it again.",
+             .see = WIFSIGNALED(st) ? "#no-handler-for-sigterm"
+                    : eintr ? "#eintr-in-recv" : "#exiting-in-the-handler");
+    }
+    size_t sent = conn_send_some(c, k1, all + strlen(first), strlen(all) - strlen(first), 0, 0);
+    conn_half_close(c, k1);
+    size_t len;
+    int end;
+    char *want = reply_for(all, strlen(all));
+    char *got = conn_read_to_end(c, k1, &len, 3000, &end);
+    if (sent < strlen(all) - strlen(first) || len != strlen(want) || memcmp(got, want, len) ||
+        end)
+        FAIL(c, .expected = str("c1's reply %s after the %s, then EOF",
+                                escaped(want, strlen(want), 40), name),
+             .observed = len ? str("c1 got %s, then %s", escaped(got, len, 60),
+                                   end ? strerror(end) : "EOF")
+                             : str("c1 got no reply: %s", end == 0 ? "EOF"
+                                   : end == ETIMEDOUT ? "nothing for 3000 ms" : strerror(end)),
+             .hint = str("The %s interrupts the recv() the server is blocked in: it fails with "
+                         "errno EINTR. That is not an error of this client: call recv() "
+                         "again, finish the client, reply, and only then leave the loop.",
+                         name),
+             .see = "#eintr-in-recv");
+    conn_close(c, k1);
+    if (early) {
+        peer_record(c, 0, "c2 was accepted before the signal: it is in progress too");
+        conn_send(c, k2, two, strlen(two));
+        conn_half_close(c, k2);
+        expect_counts(c, k2, two, strlen(two), 0);
+    }
+    long t1 = now_ms(c);
+    if (!prog_wait_exit(p, 2000)) {
+        int taken = !early && accepted_now(port, conn_local_port(k2)) == 1;
+        FAIL(c, .expected = str("exit code 0 within %d ms once c1 had its reply", EXIT_MS),
+             .observed = taken ? str("it accepted c2 after the %s, and still ran 2000 ms later",
+                                     name)
+                               : "it was still running 2000 ms later",
+             .hint = taken ? "After a stop signal, accept no new client: test the flag before "
+                             "each accept() (the loop condition), then close the listening "
+                             "socket and exit."
+                           : "Once the client in progress is done, the loop must see the flag "
+                             "and end: test it before waiting for the next client.",
+             .see = taken ? "#accepting-after-the-signal" : "#stopping-cleanly");
+    }
+    expect_exit_0(c, p, name);
+    long took = prog_exit_ms(p) - t1;
+    if (took > EXIT_MS + SLACK)
+        FAIL(c, .expected = str("exit within %d ms once c1 had its reply (the checker allows %d)",
+                                EXIT_MS, EXIT_MS + SLACK),
+             .observed = str("it exited %ld ms after c1's reply", took),
+             .see = "#stopping-cleanly");
+}
+
+static void sigterm_mid_request(struct ctx *c) { signal_mid_request(c, SIGTERM); }
+static void sigint_mid_request(struct ctx *c) { signal_mid_request(c, SIGINT); }
+
+static void restart_same_port(struct ctx *c)
+{
+    struct proc *p;
+    int port = server_to_stop(c, &p);
+    struct conn *k = tcp_connect(c, AF_INET, port);
+    wait_accepted(c, port, k);
+    /* Killed with c1 open: its end of c1 (FIN_WAIT2) still holds the port. */
+    prog_signal(c, p, SIGKILL);
+    prog_wait_exit(p, 2000);
+    server_start(c, NULL, ARGV("wcserver", str("%d", port)));
+    count_one(c, port, "after the restart\n", 18);
+}
+
+static void no_arguments(struct ctx *c) { expect_usage_error(c, ARGV("wcserver")); }
+
+static void extra_argument(struct ctx *c) { expect_usage_error(c, ARGV("wcserver", "0", "1")); }
+
+static void bad_port(struct ctx *c)
+{
+    expect_usage_errors(c, ARGV("wcserver", "%"), ARGV("http", "80x", "-1", "65536", "123456"));
+}
+
+const struct test wcserver_tests[] = {
+    { "ready-line", "starts `wcserver 0`, reads the ready line, counts \"ready\\n\"", ready_line,
+      "Print \"listening on port N\" (the port from getsockname()) and fflush(stdout) before "
+      "waiting for clients.", "#the-ready-line" },
+    { "counts-text", "sends two lines of text with punctuation, then FIN", counts_text,
+      "Count while reading: L the \\n bytes, W the runs of non-separator bytes, B all bytes; "
+      "when recv() returns 0, send \"L W B\\n\" and close.", "#the-reply" },
+    { "separators", "runs of spaces, tabs, \\r\\n, \\v and \\f, leading and trailing blanks",
+      separators,
+      "The separators are exactly space, \\t, \\n, \\v, \\f and \\r; a run of them ends one "
+      "word, and blanks at the start or the end make no word.", "#what-a-word-is" },
+    { "no-final-newline", "\"one two\\nthree\": the last line has no \\n", no_final_newline,
+      "L counts \\n bytes, so \"one two\\nthree\" is \"1 3 13\\n\"; the last word ends at EOF "
+      "and still counts.", "#counting-lines" },
+    { "empty-input", "connects and half-closes at once: nothing to count", empty_input,
+      "No byte at all is the reply \"0 0 0\\n\": the first recv() returns 0.", "#the-reply" },
+    { "binary-bytes", "NUL bytes, control bytes, bytes >= 0x80 and all 256 byte values",
+      binary_bytes,
+      "Only the six separators end a word: NUL, control bytes and bytes >= 0x80 are word "
+      "bytes. Look at the bytes as unsigned char, and never use string functions on them.",
+      "#what-a-word-is" },
+    { "large-input", "sends 20 MiB of random bytes, then FIN", large_input,
+      "Count as the data come, in a fixed buffer: no need to keep it all. Counters are "
+      "uint64_t, printed with PRIu64.", "#counting-across-reads" },
+    { "one-byte-pieces", "sends \"split words\\nacross\\tmany pieces\" one byte at a time",
+      one_byte_pieces,
+      "A word may be split across two recv() calls: keep the in-a-word state across calls.",
+      "#words-split-across-reads" },
+    { "waits-for-eof", "sends a line, waits 150 ms (nothing may come), sends more, then FIN",
+      waits_for_eof,
+      "Reply only after recv() returned 0: until the client's FIN, more may come.",
+      "#replying-before-the-end" },
+    { "clients-in-turn", "three clients one after the other", clients_in_turn,
+      "After a client's reply, close its socket and go back to accept() for the next one; "
+      "reset the counters for each client.", "#the-reply" },
+    { "second-client-waits", "c2 connects and sends everything while c1 is being served",
+      second_client_waits,
+      "c2 waits in the backlog while c1 is served; then it gets its own counts.", "#the-reply" },
+    { "client-resets", "c1 sends 256 KiB and resets without FIN; then c2 is served",
+      client_resets,
+      "recv() fails with ECONNRESET: that ends this client only. Close its socket and accept "
+      "the next one; never exit.", "#one-client-brings-it-down" },
+    { "client-gone-before-reply", "c1 sends, half-closes and resets before its reply; then c2",
+      client_gone_before_reply,
+      "The reply goes to a closed connection: send() fails with EPIPE and, unless it is "
+      "ignored, SIGPIPE kills the server. signal(SIGPIPE, SIG_IGN) at the start (or "
+      "MSG_NOSIGNAL), then close that client and go on.", "#sigpipe" },
+    { "many-clients", "30 clients in turn, the server with RLIMIT_NOFILE 16", many_clients,
+      "close() each client's socket after its reply: every accept() makes a descriptor.",
+      "#leaking-descriptors" },
+    { "sigterm-idle", "serves a client, then sends SIGTERM with no client in progress",
+      sigterm_idle,
+      "On SIGTERM with no client: close the listening socket and exit 0 within 500 ms. A "
+      "handler sets a flag; the accept loop sees it (poll() with a 100 ms timeout).",
+      "#stopping-cleanly" },
+    { "sigint-idle", "serves a client, then sends SIGINT (Ctrl-C) with no client in progress",
+      sigint_idle, "SIGINT is handled like SIGTERM: the same handler for both.",
+      "#stopping-cleanly" },
+    { "sigterm-mid-request", "SIGTERM while c1 has sent part of its request (c2 in the "
+      "backlog); c1 then finishes", sigterm_mid_request,
+      "The client in progress is finished and gets its reply; then the server exits 0 "
+      "without accepting another.", "#stopping-cleanly" },
+    { "sigint-mid-request", "SIGINT while c1 has sent part of its request (c2 in the "
+      "backlog); c1 then finishes", sigint_mid_request,
+      "SIGINT is handled like SIGTERM: the client in progress gets its reply first.",
+      "#stopping-cleanly" },
+    { "restart-same-port", "kills the server with a client connected, restarts it on the same "
+      "port at once", restart_same_port,
+      "setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) before bind(): the old "
+      "connection still holds the port.", "#restarting-at-once" },
+    { "no-arguments", "runs `wcserver`", no_arguments, NULL, "#usage-errors" },
+    { "extra-argument", "runs `wcserver 0 1`", extra_argument, NULL, "#usage-errors" },
+    { "bad-port", "runs `wcserver` with http, 80x, -1, 65536 and 123456", bad_port,
+      "PORT is 1 to 5 decimal digits, at most 65535: check every character (atoi(\"80x\") is "
+      "80, atoi(\"http\") is 0).", "#usage-errors" },
+    { NULL },
+};
