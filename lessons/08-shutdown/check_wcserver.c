@@ -448,7 +448,8 @@ static void signal_idle(struct ctx *c, int sig)
                      "test the flag.",
              .see = "#a-blocking-accept-that-never-returns");
     note(c, "it exited %ld ms after the %s", took, name);
-    expect_refused(c, AF_INET, port);
+    /* No probe of the port after the exit: the kernel closed the listener
+     * with the process, and a parallel test may already own that port. */
 }
 
 static void sigterm_idle(struct ctx *c) { signal_idle(c, SIGTERM); }
