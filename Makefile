@@ -4,6 +4,8 @@ CC      ?= cc
 CFLAGS  := -std=gnu11 -Wall -Wextra -O1 -g
 BUILD   := build
 export BUILD CC
+# Build the checkers in parallel; the tests themselves say how they run.
+MAKEFLAGS += -j4
 
 LESSONS  := $(notdir $(wildcard lessons/[0-9][0-9]-*))
 HARNESS  := $(wildcard lessons/checker/*.c)
