@@ -36,6 +36,37 @@ struct ctx {
     int result_fd;          /* where the result goes */
 };
 
+#include <pthread.h>
+
+#define ERR_KEEP 8192   /* stderr: we keep its tail */
+
+struct proc {
+    pid_t pid;
+    int server;
+    char *name;                 /* argv joined, for messages */
+    char *dir, *side;           /* scratch cwd; side files (hosts, exe copy) */
+    int in, out, err, wake[2], pidfd;
+    pthread_t thread;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    char *obuf; size_t olen, ototal, ocap, ocursor;
+    char ebuf[2 * ERR_KEEP]; size_t elen;
+    char *ibuf; size_t ilen, ioff; int iclose;
+    int out_eof, err_eof, exited, status, stop;
+    long exit_ms;               /* when it exited, ms since test start */
+    struct ctx *c;
+};
+
+/* proc.c */
+char *next_line(struct proc *p, long timeout_ms, const char **why);
+char *ending_hint(struct proc *p);   /* NULL, or advice on how it died */
+/* spawn.c: runs in the forked child, never returns */
+_Noreturn void proc_exec(struct proc *p, struct start s, const char *exe, int in, int out,
+                         int err);
+uid_t run_uid(void);
+uid_t nobody_uid(void);
+void write_file(const char *path, const char *text);
+
 long mono_ms(void);
 void record(struct ctx *c, enum dir d, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));

@@ -1,53 +1,26 @@
 /*
- * proc.c - run the program under test as contract rule 7 says: only fds
- * 0-2 open, an empty scratch directory, TZ=UTC, LC_ALL=C, its own process
- * group, resource limits.  One thread per program drains stdout and
- * stderr (a full pipe would block the program), feeds stdin and notices
- * the exit, so every wait below is a bounded wait on a condition.
+ * proc.c - the program under test while it runs.  One thread per program
+ * drains stdout and stderr (a full pipe would block the program), feeds
+ * stdin and notices the exit, so every wait below is a bounded wait on a
+ * condition.  spawn.c sets up its environment, expect.c judges it.
  */
 #define _GNU_SOURCE
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
-#include <grp.h>
-#include <netdb.h>
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sched.h>
-#include <linux/filter.h>
-#include <linux/seccomp.h>
-#include <sys/mount.h>
-#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include "internal.h"
-
-#define ERR_KEEP 8192   /* stderr: we keep its tail */
-
-struct proc {
-    pid_t pid;
-    int server;
-    char *name;                 /* argv joined, for messages */
-    char *dir, *side;           /* scratch cwd; side files (hosts, exe copy) */
-    int in, out, err, wake[2], pidfd;
-    pthread_t thread;
-    pthread_mutex_t mu;
-    pthread_cond_t cv;
-    char *obuf; size_t olen, ototal, ocap, ocursor;
-    char ebuf[2 * ERR_KEEP]; size_t elen;
-    char *ibuf; size_t ilen, ioff; int iclose;
-    int out_eof, err_eof, exited, status, stop;
-    long exit_ms;               /* when it exited, ms since test start */
-    struct ctx *c;
-};
 
 static void lock(struct proc *p) { pthread_mutex_lock(&p->mu); }
 static void unlock(struct proc *p) { pthread_mutex_unlock(&p->mu); }
@@ -182,104 +155,6 @@ static int copy_file(const char *from, const char *to)
     return ok ? 0 : -1;
 }
 
-static void write_file(const char *path, const char *text)
-{
-    FILE *f = fopen(path, "w");
-    if (f) { fputs(text, f); fclose(f); }
-}
-
-/* In the child: a private /etc/hosts seen only by the program. */
-static void private_hosts(struct proc *p)
-{
-    char *hosts = str("%s/hosts", p->side), *nss = str("%s/nsswitch.conf", p->side);
-    if (unshare(CLONE_NEWNS) != 0 ||
-        mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0 ||
-        mount(hosts, "/etc/hosts", NULL, MS_BIND, NULL) != 0 ||
-        mount(nss, "/etc/nsswitch.conf", NULL, MS_BIND, NULL) != 0) {
-        fprintf(stderr, "checker: private hosts file: %s\n", strerror(errno));
-        _exit(127);
-    }
-}
-
-/* In the child: socket(family, ...) fails with EAFNOSUPPORT from now on. */
-static void no_family(int family)
-{
-    struct sock_filter f[] = {
-        BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
-        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_socket, 0, 3),
-        BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, args[0])),
-        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (unsigned)family, 0, 1),
-        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EAFNOSUPPORT),
-        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
-    };
-    struct sock_fprog prog = { sizeof f / sizeof f[0], f };
-    if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0 ||
-        prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog) != 0) {
-        fprintf(stderr, "checker: cannot take away address family %d (seccomp): %s\n",
-                family, strerror(errno));
-        _exit(127);
-    }
-}
-
-/* CHECK_RUN_UID: the grader's unprivileged uid for the program; 0 if unset. */
-static uid_t run_uid(void)
-{
-    const char *u = getenv("CHECK_RUN_UID");
-    return u && geteuid() == 0 ? (uid_t)strtoul(u, NULL, 10) : 0;
-}
-
-/* CHECK_NOBODY_UID: the grader's "nobody" for this slot (RLIMIT_NPROC counts
- * per uid, so parallel checks must not share one); 65534 if unset. */
-static uid_t nobody_uid(void)
-{
-    const char *u = getenv("CHECK_NOBODY_UID");
-    return u && *u ? (uid_t)strtoul(u, NULL, 10) : 65534;
-}
-
-static _Noreturn void child(struct proc *p, struct start s, const char *exe,
-                            int in, int out, int err)
-{
-    setpgid(0, 0);
-    /* Ignored signals survive exec: give the program the defaults. */
-    for (int sig = 1; sig < NSIG; sig++)
-        signal(sig, SIG_DFL);
-    sigset_t none;
-    sigemptyset(&none);
-    sigprocmask(SIG_SETMASK, &none, NULL);
-    if (s.hosts)
-        private_hosts(p);
-    struct rlimit cpu = { 20, 20 }, core = { 0, 0 }, fsize = { 64 << 20, 64 << 20 };
-    setrlimit(RLIMIT_CPU, &cpu);
-    setrlimit(RLIMIT_CORE, &core);
-    setrlimit(RLIMIT_FSIZE, &fsize);
-    if (dup2(in, 0) < 0 || dup2(out, 1) < 0 || dup2(err, 2) < 0 || chdir(p->dir) != 0)
-        _exit(127);
-    /* The grader names an unprivileged uid for untrusted programs; root
-     * ignores RLIMIT_NPROC, so the limit only holds after setuid. */
-    uid_t uid = s.as_nobody ? nobody_uid() : run_uid();
-    if (uid) {
-        struct rlimit nproc = { 64, 64 }, as = { 2UL << 30, 2UL << 30 };
-        setrlimit(RLIMIT_NPROC, &nproc);
-        if (!s.as_nobody)
-            setrlimit(RLIMIT_AS, &as);
-        if (setgroups(0, NULL) != 0 || setgid(uid) != 0 || setuid(uid) != 0)
-            _exit(127);
-    }
-    /* Only fds 0-2 stay open (rule 7). */
-    if (syscall(SYS_close_range, 3U, ~0U, 0) != 0)
-        for (int fd = 3; fd < 4096; fd++)
-            close(fd);
-    struct rlimit nofile = { (rlim_t)s.nofile, (rlim_t)s.nofile };
-    setrlimit(RLIMIT_NOFILE, &nofile);
-    char *env[] = { "PATH=/usr/local/bin:/usr/bin:/bin", "TZ=UTC", "LC_ALL=C",
-                    str("HOME=%s", p->dir), NULL };
-    if (s.no_family)
-        no_family(s.no_family);
-    execve(exe, (char *const *)s.argv, env);
-    fprintf(stderr, "checker: cannot run %s: %s\n", exe, strerror(errno));
-    _exit(127);
-}
-
 struct proc *prog_start(struct ctx *c, struct start s)
 {
     struct proc *p = calloc(1, sizeof *p);
@@ -323,7 +198,7 @@ struct proc *prog_start(struct ctx *c, struct start s)
     if (p->pid < 0)
         abort();
     if (p->pid == 0)
-        child(p, s, exe, pin[0], pout[1], perr[1]);
+        proc_exec(p, s, exe, pin[0], pout[1], perr[1]);
     setpgid(p->pid, p->pid);   /* also here, so a kill of the group never misses */
     close(pin[0]); close(pout[1]); close(perr[1]);
     p->in = pin[1];
@@ -441,7 +316,7 @@ const char *prog_stderr(struct proc *p, size_t *len)
 }
 
 /* The next stdout line, or NULL with *why set. */
-static char *next_line(struct proc *p, long timeout_ms, const char **why)
+char *next_line(struct proc *p, long timeout_ms, const char **why)
 {
     lock(p);
     wait_for(p, has_line, timeout_ms);
@@ -476,7 +351,7 @@ char *proc_ending(struct proc *p)
     return s;
 }
 
-static char *ending_hint(struct proc *p)
+char *ending_hint(struct proc *p)
 {
     if (p->exited && WIFSIGNALED(p->status)) {
         int sig = WTERMSIG(p->status);
@@ -491,153 +366,6 @@ static char *ending_hint(struct proc *p)
             return "It used the whole CPU time limit: a busy loop?";
     }
     return NULL;
-}
-
-int expect_ready(struct ctx *c, struct proc *p, long timeout_ms)
-{
-    const char *why = NULL;
-    char *line = next_line(p, timeout_ms, &why);
-    if (!line) {
-        char *h = ending_hint(p);
-        FAIL(c, .expected = str("a first line \"listening on port N\" on stdout within %ld ms", timeout_ms),
-             .observed = why ? why : str("no line came in %ld ms, and the program is still running", timeout_ms),
-             .hint = h ? h : why ? NULL :
-                 "stdout to a pipe is fully buffered: call fflush(stdout) right after printing "
-                 "the ready line (or setvbuf(stdout, NULL, _IOLBF, 0) at the start).",
-             .see = h || why ? NULL : "#the-ready-line");
-    }
-    record(c, AT_PROG, "stdout: %s", escaped(line, strlen(line), 60));
-    unsigned port = 0;
-    int end = 0;
-    if (sscanf(line, "listening on port %5u%n", &port, &end) != 1 || line[end] != 0 || port == 0 ||
-        port > 65535)
-        FAIL(c, .expected = "the first stdout line to be exactly \"listening on port N\", "
-                            "N being the port the kernel gave (1-65535)",
-             .observed = str("the first line was %s", escaped(line, strlen(line), 100)),
-             .hint = "Print the ready line first, before any other output, and print the port "
-                     "that getsockname() reports, converted with ntohs().",
-             .see = "#the-ready-line");
-    return (int)port;
-}
-
-char *expect_line(struct ctx *c, struct proc *p, long timeout_ms)
-{
-    const char *why = NULL;
-    char *line = next_line(p, timeout_ms, &why);
-    if (!line)
-        FAIL(c, .expected = str("a line on stdout within %ld ms", timeout_ms),
-             .observed = why ? why : "no complete line came, and the program is still running",
-             .hint = why ? NULL : "stdout to a pipe is fully buffered: fflush(stdout) after printing.");
-    record(c, AT_PROG, "stdout: %s", escaped(line, strlen(line), 60));
-    return line;
-}
-
-int server_start(struct ctx *c, struct proc **out, const char *const *argv)
-{
-    struct proc *p = prog_start(c, (struct start){ .argv = argv });
-    p->server = 1;
-    if (out) *out = p;
-    return expect_ready(c, p, 3000);
-}
-
-void expect_exit(struct ctx *c, struct proc *p, int code, long timeout_ms)
-{
-    if (!prog_wait_exit(p, timeout_ms))
-        FAIL(c, .expected = str("the program to exit with code %d within %ld ms", code, timeout_ms),
-             .observed = str("it was still running after %ld ms", timeout_ms));
-    char *how = proc_ending(p);
-    record(c, AT_PROG, "%s", how + strlen(p->name) + 2);   /* the name may hold ':' (::1) */
-    if (!WIFEXITED(p->status) || WEXITSTATUS(p->status) != code)
-        FAIL(c, .expected = str("exit code %d", code), .observed = how, .hint = ending_hint(p));
-}
-
-void expect_stdout(struct ctx *c, struct proc *p, const void *want, size_t n)
-{
-    size_t len, total;
-    const char *got = prog_stdout(p, &len, &total);
-    char *diff = first_difference(want, n, got, len);
-    if (diff || total != len)
-        FAIL(c, .expected = str("stdout: %s", describe(want, n)),
-             .observed = str("stdout: %s; %s", describe(got, total > len ? len : total),
-                             diff ? diff : "more output than expected"));
-}
-
-void expect_stdout_empty(struct ctx *c, struct proc *p)
-{
-    size_t len, total;
-    const char *got = prog_stdout(p, &len, &total);
-    if (total)
-        FAIL(c, .expected = "nothing on stdout", .observed = str("stdout: %s", describe(got, len)));
-}
-
-void expect_stderr_has(struct ctx *c, struct proc *p, const char *text)
-{
-    size_t len;
-    const char *got = prog_stderr(p, &len);
-    if (!memmem(got, len, text, strlen(text)))
-        FAIL(c, .expected = str("stderr to contain \"%s\"", text),
-             .observed = len ? str("stderr: %s", describe(got, len)) : "nothing on stderr",
-             .see = "#errors");
-}
-
-void expect_still_running(struct ctx *c, struct proc *p, const char *after)
-{
-    if (!prog_running(p)) {
-        char *how = proc_ending(p);
-        FAIL(c, .expected = str("the server to keep running after %s", after),
-             .observed = how, .hint = ending_hint(p));
-    }
-}
-
-void expect_usage_error(struct ctx *c, const char *const *argv)
-{
-    struct proc *p = prog_start(c, (struct start){ .argv = argv });
-    /* The test's own hint knows which argument it tried. */
-    struct failure f = { .hint = c->test->hint ? c->test->hint :
-                                 "Check the arguments before doing anything else: print a "
-                                 "usage line on stderr and exit(2).",
-                         .see = c->test->see ? c->test->see : "#usage-errors" };
-    if (!prog_wait_exit(p, 2000))
-        FAIL(c, .expected = "a usage error: exit code 2 at once",
-             .observed = "it was still running after 2000 ms", .hint = f.hint, .see = f.see);
-    size_t n, total;
-    const char *out = prog_stdout(p, &n, &total);
-    char *how = proc_ending(p);
-    if (!WIFEXITED(p->status) || WEXITSTATUS(p->status) != 2)
-        FAIL(c, .expected = "a usage error: exit code 2", .observed = how,
-             .hint = ending_hint(p) ? ending_hint(p) : f.hint, .see = f.see);
-    if (total)
-        FAIL(c, .expected = "nothing on stdout (the usage message goes to stderr)",
-             .observed = str("stdout: %s", describe(out, n)), .hint = f.hint, .see = f.see);
-    prog_stderr(p, &n);
-    if (!n)
-        FAIL(c, .expected = "a usage message on stderr", .observed = "stderr was empty",
-             .hint = f.hint, .see = f.see);
-    record(c, AT_PROG, "exit 2 with a usage message");
-}
-
-void expect_usage_errors(struct ctx *c, const char *const *argv, const char *const *values)
-{
-    size_t n = 0;
-    while (argv[n])
-        n++;
-    for (; *values; values++) {
-        const char **v = calloc(n + 1, sizeof *v);
-        for (size_t i = 0; i < n; i++)
-            v[i] = strcmp(argv[i], "%") ? argv[i] : *values;
-        expect_usage_error(c, v);
-    }
-}
-
-void expect_unknown_service(struct ctx *c, struct proc *p)
-{
-    expect_exit(c, p, 1, 2000);
-    size_t n;
-    const char *err = prog_stderr(p, &n);
-    const char *a = gai_strerror(EAI_SERVICE), *b = gai_strerror(EAI_NONAME);
-    if (!has(err, n, a) && !has(err, n, b))
-        FAIL(c, .expected = str("stderr to contain gai_strerror()'s reason, \"%s\"", a),
-             .observed = n ? str("stderr: %s", describe(err, n)) : "nothing on stderr");
 }
 
 /* Stop one program: SIGTERM, at most a second, then SIGKILL to its group. */
