@@ -170,6 +170,7 @@ static void print_stats(const struct class *cl, double took)
         if (cl->jobs[i]->seconds > 0) t[n++] = cl->jobs[i]->seconds;
     if (n) {
         qsort(t, (size_t)n, sizeof *t, by_value);
+        fflush(stdout);   /* after the summary on stdout, not in the middle of it */
         fprintf(stderr, "grader: %d program(s) in %.1f s: %.2f programs/s; one program's sandbox "
                         "took %.2f s (median), %.2f s (max)\n", n, took, took > 0 ? n / took : 0,
                 t[n / 2], t[n - 1]);
