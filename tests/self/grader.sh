@@ -208,11 +208,13 @@ cp tests/grade/hostile/sleeps-forever/01-socket/sockinfo.c "$T/slow/a/01-socket/
 cp tests/grade/hostile/ignores-sigterm/01-socket/sockinfo.c "$T/slow/b/01-socket/"
 "$G" -j 2 --checkers "$BUILD/checkers" -- "$T/slow" "$T/o4" > /dev/null 2> "$T/int.err" &
 pid=$!
-sleep 1
+# Interrupt once its sandboxes run (at most 10 s), then give the kernel up
+# to 2 s to tear the namespaces down.
+i=0; while [ -z "$(sandbox_procs)" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
 kill -INT $pid
 wait $pid
 rc=$?
-sleep 0.2
+i=0; while [ -n "$(sandbox_procs)" ] && [ $i -lt 20 ]; do sleep 0.1; i=$((i + 1)); done
 expect "Ctrl-C stops every sandbox and writes no grades" \
     "$([ $rc -eq 130 ] && [ ! -e "$T/o4/grades.csv" ] && [ -z "$(sandbox_procs)" ] && echo yes)" \
     "exit $rc; $(cat "$T/int.err")"
