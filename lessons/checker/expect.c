@@ -19,7 +19,12 @@ int expect_ready(struct ctx *c, struct proc *p, long timeout_ms)
     const char *why = NULL;
     char *line = next_line(p, timeout_ms, &why);
     if (!line) {
+        /* stdout closed: the program is ending; let its exit be seen. */
+        if (why && prog_wait_exit(p, 500) && !prog_running(p))
+            why = str("%s; %s", why, strchr(proc_ending(p), ':') + 2);
         char *h = ending_hint(p);
+        if (!h && why && !prog_running(p) && prog_status(p) != 0)
+            h = "It ended before it was ready: its stderr above says why.";
         FAIL(c, .expected = str("a first line \"listening on port N\" on stdout within %ld ms", timeout_ms),
              .observed = why ? why : str("no line came in %ld ms, and the program is still running", timeout_ms),
              .hint = h ? h : why ? NULL :

@@ -219,6 +219,30 @@ void report_begin(int format, const char *lesson, const char *program, int ntest
     fflush(stdout);
 }
 
+/*
+ * A skeleton, or a program that dies at once, fails every test the same
+ * way: the student reads the story once, then one line per test.
+ */
+static const char *first_like;
+static int same_as_before(const struct test *t, const struct result *r)
+{
+    static char *prev;
+    char *key = str("%s\n%s\n%s\n%s", r->expected ? r->expected : "",
+                    r->observed ? r->observed : "", r->hint ? r->hint : "", r->err ? r->err : "");
+    char *o = key;   /* numbers (times, ports) differ from test to test: one '#' each */
+    for (const char *d = key; *d; d++)
+        if (*d < '0' || *d > '9')
+            *o++ = *d;
+        else if (o == key || o[-1] != '#')
+            *o++ = '#';
+    *o = 0;
+    if (prev && !strcmp(prev, key))
+        return 1;
+    prev = key;
+    first_like = t->name;
+    return 0;
+}
+
 void report_test(int format, int i, const char *lesson, const struct test *t, const struct result *r)
 {
     if (format == FMT_HUMAN) {
@@ -227,7 +251,9 @@ void report_test(int format, int i, const char *lesson, const struct test *t, co
                                             : str("%sSKIP%s", YELLOW, OFF);
         printf("  %s  %-24s %s%s\n", tag, t->name, r->status == SKIP ? "" : t->what,
                r->status == SKIP ? r->observed : "");
-        if (r->status == FAIL) {
+        if (r->status == FAIL && same_as_before(t, r)) {
+            printf("        The same failure as %s above.\n\n", first_like);
+        } else if (r->status == FAIL) {
             human_block(stdout, lesson, t, r);
             putchar('\n');
         }
