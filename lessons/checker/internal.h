@@ -58,6 +58,8 @@ struct proc {
 };
 
 /* proc.c */
+extern const char *scratch_base;   /* the runner's directory for scratch dirs */
+void rm_tree(const char *dir);
 char *next_line(struct proc *p, long timeout_ms, const char **why);
 char *ending_hint(struct proc *p);   /* NULL, or advice on how it died */
 /* spawn.c: runs in the forked child, never returns */

@@ -128,7 +128,7 @@ static int rm_one(const char *path, const struct stat *sb, int flag, struct FTW 
     return 0;
 }
 
-static void rm_tree(const char *dir)
+void rm_tree(const char *dir)
 {
     if (dir)
         nftw(dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
@@ -164,9 +164,12 @@ struct proc *prog_start(struct ctx *c, struct start s)
     p->obuf = malloc(p->ocap);
     p->pidfd = -1;
     if (!s.nofile) s.nofile = 64;
-    char tmpl[] = "/tmp/check-run.XXXXXX", side[] = "/tmp/check-side.XXXXXX";
-    p->dir = strdup(mkdtemp(tmpl));
-    p->side = strdup(mkdtemp(side));
+    /* Under the runner's own directory, which it removes whatever happens. */
+    p->dir = mkdtemp(str("%s/run.XXXXXX", scratch_base));
+    p->side = mkdtemp(str("%s/side.XXXXXX", scratch_base));
+    if (!p->dir || !p->side)
+        skip(c, str("the checker cannot make a scratch directory in %s: %s", scratch_base,
+                    strerror(errno)));
     const char *exe = s.static_build ? str("%s.static", c->exe) : c->exe;
     if (access(exe, X_OK) != 0)
         skip(c, str("no statically linked build %s (make builds one where the C library "

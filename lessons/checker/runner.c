@@ -15,6 +15,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +27,7 @@ enum { TEST_BUDGET_S = 25, BACKSTOP_MS = 35000 };
 
 _Noreturn void test_passed(struct ctx *c);
 
+const char *scratch_base;
 static struct ctx *current;   /* for the watchdog, in a test's process */
 static char late[256];         /* its result, made before it may be needed */
 
@@ -140,6 +142,16 @@ int main(int argc, char **argv)
         return 2;
     }
     use_color = !strcmp(color, "always") || (!strcmp(color, "auto") && isatty(1));
+    /* Every test's scratch directories live here; removed at the end even
+     * when a test's process was killed before it could clean up. */
+    const char *tmp = getenv("TMPDIR") && *getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
+    scratch_base = mkdtemp(str("%s/check.XXXXXX", tmp));
+    if (!scratch_base) {
+        fprintf(stderr, "check-%s: cannot make a directory in %s: %s\n", LESSON.dir, tmp,
+                strerror(errno));
+        return 2;
+    }
+    chmod(scratch_base, 0755);   /* programs run as another uid must reach their own */
     signal(SIGPIPE, SIG_IGN);   /* the peer's own writes must never kill the checker */
     fflush(stdout);
 
@@ -192,6 +204,7 @@ int main(int argc, char **argv)
             printed++;
         }
     }
+    rm_tree(scratch_base);
     report_end(format, prog->name, passed, failed, skipped);
     return failed ? 1 : 0;
 }
