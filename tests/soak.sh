@@ -10,12 +10,15 @@ dir=${BUILD:-build}/soak
 rm -rf "$dir" && mkdir -p "$dir"
 # Two busy loops, bounded in time even if this script is killed.
 for i in 1 2; do timeout 7200 sh -c 'while :; do :; done' & done
-trap 'kill $(jobs -p) 2>/dev/null' EXIT INT TERM
+trap 'kill $(jobs -p) 2>/dev/null; exit 2' INT TERM
+trap 'kill $(jobs -p) 2>/dev/null' EXIT
 i=0
 while [ $i -lt "$runs" ]; do
     i=$((i + 1))
     start=$(date +%s)
-    MAKEFLAGS= make -s test > "$dir/run$i.log" 2>&1   # a make of its own, not a sub-make
+    # In the background, so that a signal to this script is acted on at once.
+    MAKEFLAGS= make -s test > "$dir/run$i.log" 2>&1 &   # a make of its own, not a sub-make
+    wait $!
     # The verdict of every case, without its number (the order is fixed).
     grep -E '^(not )?ok ' "$dir/run$i.log" | sed 's/^\(not ok\|ok\) [0-9]* /\1 /' > "$dir/verdicts$i"
     echo "run $i: $(tail -n 1 "$dir/run$i.log"), $(( $(date +%s) - start )) s"
