@@ -1,93 +1,103 @@
 # The sockets workbook.  `make check L=03` checks your lesson 03 programs,
 # `make test` runs the workbook's own tests.  Needs only cc and make.
+#
+#   lessons/NN-name/    what the student reads and edits
+#   solutions/NN-name/  the model answers
+#   tests/NN-name/      that lesson's checks (check*.c), corpus/ and good/
+#   tests/harness/      the harness every check is built on
+#   tests/grader/       make grade
+#   tests/tools/        make watch, progress, hint, demo
+#   tests/self/         make test, bench, soak: the workbook's own tests
 CC      ?= cc
 CFLAGS  := -std=gnu11 -Wall -Wextra -O1 -g
 BUILD   := build
 export BUILD CC
 # Build the checkers in parallel; the tests themselves say how they run.
-MAKEFLAGS += -j4
+MAKEFLAGS += -j4 --no-print-directory
 
 LESSONS  := $(notdir $(wildcard lessons/[0-9][0-9]-*))
-HARNESS  := $(wildcard lessons/checker/*.c)
-CHECKERS := $(patsubst lessons/%/check.c,$(BUILD)/checkers/check-%,$(wildcard lessons/[0-9][0-9]-*/check.c))
+HARNESS  := $(wildcard tests/harness/*.c)
+HARNESS_H := $(wildcard tests/harness/*.h)
+ALL_CHECKERS := $(patsubst tests/%/check.c,$(BUILD)/checkers/check-%,$(wildcard tests/[0-9][0-9]-*/check.c))
 
 # L=03 or L=03-accept picks one lesson; empty means all.
 SELECTED := $(if $(L),$(filter $(L) $(L)-%,$(LESSONS)),$(LESSONS))
+# make check builds only the checkers of the lessons it checks.
+CHECKERS := $(filter $(addprefix $(BUILD)/checkers/check-,$(SELECTED)),$(ALL_CHECKERS))
 
-.PHONY: all check demo test bench soak clean progress watch hint student-pack
-all: $(CHECKERS) $(BUILD)/tools/watch
+.PHONY: all check demo test bench soak clean progress watch hint student-pack grade bench-grade
+all: $(ALL_CHECKERS) $(BUILD)/tools/watch
 
 # A lesson's checks: check.c (the lesson's table) and, where a lesson has
 # several programs, check_<program>.c beside it.
 .SECONDEXPANSION:
-$(BUILD)/checkers/check-%: $$(wildcard lessons/%/check*.[ch]) $(HARNESS) lessons/checker/harness.h lessons/checker/internal.h
+$(BUILD)/checkers/check-%: $$(wildcard tests/%/check*.[ch]) $(HARNESS) $(HARNESS_H)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -Werror -pthread -o $@ $(wildcard lessons/$*/check*.c) $(HARNESS)
+	@echo "building the checker of lesson $*"
+	@$(CC) $(CFLAGS) -Werror -pthread -o $@ $(wildcard tests/$*/check*.c) $(HARNESS)
 
+# P=echoserver checks one program of the lesson.
 check: $(CHECKERS)
 	@test -n "$(SELECTED)" || { echo "make check: no lesson matches L=$(L); lessons: $(LESSONS)"; exit 2; }
-	@sh lessons/checker/check-all.sh lessons $(SELECTED)
+	@PROGRAM="$(P)" sh tests/harness/check-all.sh lessons $(SELECTED)
 
-$(BUILD)/tools/watch: lessons/tools/watch.c
+$(BUILD)/tools/watch: tests/tools/watch.c
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -Werror -o $@ $<
+	@$(CC) $(CFLAGS) -Werror -o $@ $<
 
 # The student's loop: where am I, re-check on every save, one more hint.
-progress: $(CHECKERS)
-	@sh lessons/tools/progress.sh
+progress: $(ALL_CHECKERS)
+	@sh tests/tools/progress.sh
 
 watch: $(CHECKERS) $(BUILD)/tools/watch
 	@test -n "$(L)" -a -n "$(SELECTED)" || { echo "usage: make watch L=NN"; exit 2; }
-	@$(BUILD)/tools/watch lessons/$(SELECTED) sh lessons/checker/check-all.sh lessons $(SELECTED)
+	@$(BUILD)/tools/watch lessons/$(SELECTED) env PROGRAM="$(P)" sh tests/harness/check-all.sh lessons $(SELECTED)
 
 hint:
 	@test -n "$(L)" || { echo "usage: make hint L=NN [P=program]"; exit 2; }
-	@sh lessons/tools/hint.sh "$(SELECTED)" "$(P)"
+	@sh tests/tools/hint.sh "$(SELECTED)" "$(P)"
 
-# The workbook without solutions/ and tests/ (the corpus holds near-solutions).
+# What a student gets: the lessons, the docs and the checks they run; no
+# solutions, no corpus or good programs (near-solutions), no grader.
 student-pack:
-	@mkdir -p $(BUILD)
-	@tar -czf $(BUILD)/sockets-workbook-student.tar.gz --transform 's,^,sockets-workbook/,' \
-	    Makefile README.md lessons docs
-	@echo "wrote $(BUILD)/sockets-workbook-student.tar.gz: lessons, docs, Makefile, README (no solutions/, no tests/)"
+	@sh tests/tools/student-pack.sh $(BUILD)
 
-demo: $(CHECKERS)
+demo: $(ALL_CHECKERS)
 	@test -d solutions || { echo "make demo needs solutions/, which the student pack leaves out: try make check L=01"; exit 2; }
-	@sh tests/demo.sh
-
-test: $(CHECKERS) $(BUILD)/tools/watch
-	@test -d tests || { echo "make test runs the workbook's own tests, which the student pack leaves out"; exit 2; }
-	@sh tests/run.sh
-
-bench: $(CHECKERS)
-	@sh tests/bench.sh
-
-# make test RUNS times with both cores busy: do timing verdicts ever change?
-soak: $(CHECKERS) $(BUILD)/tools/watch
-	@sh tests/soak.sh $(or $(RUNS),20)
+	@sh tests/tools/demo.sh
 
 # The instructor's grader: make grade SUBMISSIONS=DIR OUT=DIR [J=N]
 # (DIR/<student>/<lesson>/<program>.c); without SUBMISSIONS it grades the
 # bundled sample class into $(BUILD)/grade-sample.  See docs/grading.md.
-.PHONY: grade bench-grade
 GRADER := $(BUILD)/grader
-$(GRADER): $(wildcard lessons/grader/*.c lessons/grader/*.h)
+$(GRADER): $(wildcard tests/grader/*.c tests/grader/*.h)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -Werror -o $@ $(wildcard lessons/grader/*.c)
+	@echo "building the grader"
+	@$(CC) $(CFLAGS) -Werror -o $@ $(wildcard tests/grader/*.c)
 
-grade: $(CHECKERS) $(GRADER)
+grade: $(ALL_CHECKERS) $(GRADER)
+	@test -d tests/grader || { echo "make grade is for instructors: the student pack leaves the grader out"; exit 2; }
 	@if [ -n "$$SUBMISSIONS" ]; then \
 	    $(GRADER) $(if $(J),-j $(J)) --checkers $(BUILD)/checkers -- "$$SUBMISSIONS" "$${OUT:-$(BUILD)/grade}"; \
 	else \
-	    echo "No SUBMISSIONS=DIR given: grading the bundled sample class (tests/grade/sample.sh)."; \
-	    sh tests/grade/sample.sh $(BUILD)/grade-sample/class && \
+	    echo "No SUBMISSIONS=DIR given: grading the bundled sample class (tests/grader/sample.sh)."; \
+	    sh tests/grader/sample.sh $(BUILD)/grade-sample/class && \
 	    $(GRADER) $(if $(J),-j $(J)) --checkers $(BUILD)/checkers -- $(BUILD)/grade-sample/class "$${OUT:-$(BUILD)/grade-sample/results}"; \
 	fi
 
-bench-grade: $(CHECKERS) $(GRADER)
-	@sh tests/grade/bench.sh
+test: $(ALL_CHECKERS) $(BUILD)/tools/watch $(GRADER)
+	@test -d tests/self || { echo "make test runs the workbook's own tests, which the student pack leaves out"; exit 2; }
+	@sh tests/self/run.sh
 
-test: $(GRADER)
+bench: $(ALL_CHECKERS)
+	@sh tests/self/bench.sh
+
+bench-grade: $(ALL_CHECKERS) $(GRADER)
+	@sh tests/self/bench-grade.sh
+
+# make test RUNS times with both cores busy: do timing verdicts ever change?
+soak: $(ALL_CHECKERS) $(BUILD)/tools/watch $(GRADER)
+	@sh tests/self/soak.sh $(or $(RUNS),20)
 
 clean:
 	rm -rf $(BUILD)

@@ -6,7 +6,7 @@
 #      every reference solution -> programs per second, and the wall time
 #      of one program's sandbox (compile + every test);
 #   2. the cost of buggy programs: one typical mistake per program from
-#      tests/corpus/, and programs that hang (tests/grade/hostile/).
+#      tests/NN-name/corpus/, and programs that hang (tests/self/hostile/).
 #
 # J=N sets the parallel sandboxes (default: the grader's, twice the CPUs).
 # Target: at least 4 correct programs per second on 2 cores.
@@ -53,14 +53,14 @@ for d in "$B/one-out"/*/; do
 done
 
 echo "== 2. the cost of buggy programs (one student each)"
-for f in tests/corpus/[0-9][0-9]-*/*/*.c; do
-    lesson=$(echo "$f" | cut -d/ -f3) program=$(echo "$f" | cut -d/ -f4)
+for f in tests/[0-9][0-9]-*/corpus/*/*.c; do
+    lesson=$(echo "$f" | cut -d/ -f2) program=$(echo "$f" | cut -d/ -f4)
     [ -x "$BUILD/checkers/check-$lesson" ] || continue
     [ -d "$B/bug/$lesson-$program" ] && continue   # the first mistake of each program
     mkdir -p "$B/bug/$lesson-$program/$lesson" && cp "$f" "$B/bug/$lesson-$program/$lesson/$program.c"
 done
 for h in sleeps-forever half-ready-line spins forks-many; do
-    cp -R "tests/grade/hostile/$h" "$B/bug/hang-$h"
+    cp -R "tests/self/hostile/$h" "$B/bug/hang-$h"
 done
 "$G" $jobs --checkers "$BUILD/checkers" -- "$B/bug" "$B/bug-out" > /dev/null 2> "$B/bug-err.txt"
 echo "   $(stats "$B/bug-err.txt")"

@@ -12,7 +12,7 @@
 #include <sys/mount.h>
 #include <sys/wait.h>
 #include <unistd.h>
-#include "../checker/harness.h"
+#include "../harness/harness.h"
 
 #define BIG (4u << 20)   /* the binary payload: 4 MiB */
 

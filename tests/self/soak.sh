@@ -4,7 +4,7 @@
 # changed.  This is how timing windows are proven to hold on a loaded
 # 2-core machine; it takes RUNS times as long as one `make test`.
 set -u
-cd "$(dirname "$0")/.." || exit 2
+cd "$(dirname "$0")/../.." || exit 2
 runs=${1:-20}
 dir=${BUILD:-build}/soak
 rm -rf "$dir" && mkdir -p "$dir"

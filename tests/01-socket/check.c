@@ -1,7 +1,7 @@
 /* check.c - lesson 01: sockinfo creates sockets and reads their identity back. */
 #define _GNU_SOURCE
 #include <string.h>
-#include "../checker/harness.h"
+#include "../harness/harness.h"
 
 #define TCP  "tcp: fd=3 family=AF_INET type=SOCK_STREAM protocol=6\n"
 #define UDP  "udp: fd=3 family=AF_INET type=SOCK_DGRAM protocol=17\n"

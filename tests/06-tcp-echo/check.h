@@ -2,7 +2,7 @@
 #ifndef CHECK_H
 #define CHECK_H
 
-#include "../checker/harness.h"
+#include "../harness/harness.h"
 
 /* What came on a connection: len of the bytes asked for, and how it ended. */
 struct got {

@@ -1,5 +1,5 @@
 #!/bin/sh
-# tools.sh - the student's loop: make watch re-runs on a change, make hint
+# test_tools.sh - the student's loop: make watch re-runs on a change, make hint
 # advances, make progress counts, make student-pack leaves solutions out.
 # Prints TAP lines ("ok - ..." / "not ok - ...") for tests/run.sh.
 set -u
@@ -33,15 +33,17 @@ for lesson in lessons/[0-9][0-9]-*; do
     [ -f "$lesson/HINTS.md" ] || continue
     l=$(basename "$lesson")
     p=$(sed -n 's/^## //p' "$lesson/HINTS.md" | head -n 1)
-    out1=$(BUILD=$tmp/b sh lessons/tools/hint.sh "$l" "$p" | grep -c '^### ')
-    out2=$(BUILD=$tmp/b sh lessons/tools/hint.sh "$l" "$p" | grep -c '^### ')
+    out1=$(BUILD=$tmp/b sh tests/tools/hint.sh "$l" "$p" | grep -c '^### ')
+    out2=$(BUILD=$tmp/b sh tests/tools/hint.sh "$l" "$p" | grep -c '^### ')
     say $([ "$out1" -eq 1 ] && [ "$out2" -eq 2 ] && echo 0 || echo 1) \
         "make hint for $l/$p shows 1 hint, then 2 (saw $out1, $out2)"
     break
 done
 
-# student-pack: no solutions, no tests.
+# student-pack: the lessons and their checks; no solutions, corpus, good programs or grader.
 make -s student-pack BUILD="$tmp/pack" >/dev/null 2>&1
 list=$(tar -tzf "$tmp/pack/sockets-workbook-student.tar.gz" 2>/dev/null)
-echo "$list" | grep -q 'lessons/01-socket/sockinfo.c' && ! echo "$list" | grep -q 'solutions/\|tests/'
-say $? "make student-pack holds the lessons and no solutions/ or tests/"
+echo "$list" | grep -q 'lessons/01-socket/sockinfo.c' &&
+    echo "$list" | grep -q 'tests/01-socket/check.c' && echo "$list" | grep -q 'tests/harness/harness.h' &&
+    ! echo "$list" | grep -q 'solutions/\|/corpus/\|/good/\|tests/grader\|tests/self'
+say $? "make student-pack holds the lessons and their checks, no solutions, corpus, good programs or grader"

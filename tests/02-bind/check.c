@@ -8,7 +8,7 @@
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
-#include "../checker/harness.h"
+#include "../harness/harness.h"
 
 /* ---- the checker's own sockets --------------------------------------- */
 

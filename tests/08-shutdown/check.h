@@ -2,7 +2,7 @@
 #ifndef CHECK_H
 #define CHECK_H
 
-#include "../checker/harness.h"
+#include "../harness/harness.h"
 
 /* Lines, words and bytes, as wc counts them. */
 struct wc { unsigned long long l, w, b; };

@@ -1,5 +1,5 @@
 #!/bin/sh
-# docs.sh - every relative link between the workbook's Markdown files
+# test_docs.sh - every relative link between the workbook's Markdown files
 # resolves (file and #anchor, by GitHub's rules), and every ```c block in
 # them compiles.  ```c-fragment blocks are pieces of code and are skipped.
 # Prints TAP lines for tests/run.sh.
@@ -75,9 +75,10 @@ else echo "not ok - $bad of $n C snippets in the docs do not compile"; fi
 
 # Every README anchor a checker's hint points to exists in that lesson's README.
 bad=0 n=0
-for lesson in lessons/[0-9][0-9]-*; do
-    [ -f "$lesson/check.c" ] || continue
-    check="$lesson/check*.c"   # check.c and a check_<program>.c per program
+for checks in tests/[0-9][0-9]-*; do
+    lesson=lessons/$(basename "$checks")
+    [ -f "$checks/check.c" ] || continue
+    check="$checks/check*.c"   # check.c and a check_<program>.c per program
     want=$(cat $check | grep -o '"#[a-z0-9_-]*"' | tr -d '"#' | sort -u)
     want="$want usage-errors errors"   # the harness's own hints
     cat $check | grep -q 'server_start\|expect_ready' && want="$want the-ready-line"

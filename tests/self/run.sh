@@ -1,15 +1,15 @@
 #!/bin/sh
 # run.sh - the workbook's own tests (`make test`).
 #
-#   every checker passes every solution and every correct variant in tests/good/,
-#   fails every skeleton, and fails each buggy program in tests/corpus/ on the
+#   every checker passes every solution and every correct variant in tests/NN-name/good/,
+#   fails every skeleton, and fails each buggy program in tests/NN-name/corpus/ on the
 #   test its first line names.
 #
 # Cases run J at a time (default 4); output is TAP, then "N passed, N failed".
 # L=03 restricts to one lesson, T=word to cases whose source path contains it.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
-top=$(dirname "$here")
+top=$(dirname "$(dirname "$here")")
 cd "$top" || exit 2
 J=${J:-4}
 # A directory of its own, so that two runs at once do not mix their results.
@@ -23,13 +23,12 @@ for dir in lessons/[0-9][0-9]-*; do
     case $lesson in ${L:-}*) ;; *) continue ;; esac
     for skel in "$dir"/*.c; do
         program=$(basename "$skel" .c)
-        case $program in check|check_*) continue ;; esac   # the checker, not a program
         echo "pass $lesson $program solutions/$lesson/$program.c" >> "$list"
         echo "fail $lesson $program $skel" >> "$list"
-        for f in tests/good/$lesson/$program/*.c; do
+        for f in tests/$lesson/good/$program/*.c; do
             [ -f "$f" ] && echo "pass $lesson $program $f" >> "$list"
         done
-        for f in tests/corpus/$lesson/$program/*.c; do
+        for f in tests/$lesson/corpus/$program/*.c; do
             [ -f "$f" ] && echo "corpus $lesson $program $f" >> "$list"
         done
     done
@@ -41,7 +40,7 @@ n=$(wc -l < "$list")
 # of the time both only wait.
 : > "$out/self.tap"
 if [ -z "${L:-}${T:-}" ]; then
-    for sh in tests/self/*.sh; do sh "$sh"; done > "$out/self.tap" 2>&1 &
+    for sh in tests/self/test_*.sh; do sh "$sh"; done > "$out/self.tap" 2>&1 &
     selfpid=$!
 fi
 awk -v out="$out" '{ print $1, $2, $3, $4, out "/" NR }' "$list" |

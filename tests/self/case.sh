@@ -3,7 +3,7 @@
 #
 # One case of `make test`, its verdict written to RESULT: a first line
 # "ok - ..." or "not ok - ...", then diagnostics.
-#   pass    SOURCE must pass every test of its checker (solutions, tests/good)
+#   pass    SOURCE must pass every test of its checker (solutions, tests/NN-name/good)
 #   fail    SOURCE must fail at least one test (skeletons)
 #   corpus  SOURCE must fail the tests named on its first line:
 #           /* expect-fail: TEST[ TEST...] -- what the bug is */
@@ -20,7 +20,7 @@ corpus) opts="--only $(echo $want | tr ' ' ',')" ;;
 fail)   opts="--max-fail 1" ;;
 *)      opts= ;;
 esac
-sh "$here/../lessons/checker/check-one.sh" -o "$exe" --format tap $opts "$lesson" "$program" \
+sh "$here/../harness/check-one.sh" -o "$exe" --format tap $opts "$lesson" "$program" \
     "$src" > "$tap" 2>&1
 rc=$?
 name="$kind $src"

@@ -2,7 +2,7 @@
 #ifndef CHECK_H
 #define CHECK_H
 
-#include "../checker/harness.h"
+#include "../harness/harness.h"
 
 #define EARLY 2        /* ms a deadline may seem early by clock rounding */
 #define LATE 300       /* rpcclient and tconnect: at most this late (contract) */

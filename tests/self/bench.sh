@@ -4,7 +4,7 @@
 # figures and never fails on them.  Target: under 0.5 s per program beyond
 # the time the contract itself demands (lesson 07 waits by design).
 set -u
-cd "$(dirname "$0")/.." || exit 2
+cd "$(dirname "$0")/../.." || exit 2
 RUNS=${RUNS:-5}
 BUILD=${BUILD:-build}
 ms() { echo $(( $(date +%s%N) / 1000000 )); }
@@ -14,7 +14,7 @@ for sol in solutions/[0-9][0-9]-*/*.c; do
     [ -x "$BUILD/checkers/check-$lesson" ] || continue
     exe=$BUILD/bench/$lesson/$program
     # Compile once, outside the timing.
-    sh lessons/checker/check-one.sh -o "$exe" --only __none__ "$lesson" "$program" "$sol" \
+    sh tests/harness/check-one.sh -o "$exe" --only __none__ "$lesson" "$program" "$sol" \
         >/dev/null 2>&1
     times=
     for i in $(seq "$RUNS"); do

@@ -5,7 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
-#include "../checker/harness.h"
+#include "../harness/harness.h"
 
 static int swapped(int port) { return ((port & 0xff) << 8) | (port >> 8); }
 

@@ -1,9 +1,9 @@
 #!/bin/sh
-# grader.sh - the instructor's grader, tested the hard way (make test runs
+# test_grader.sh - the instructor's grader, tested the hard way (make test runs
 # it; one TAP line per check).
 #
 # One run grades a class that mixes correct students with the hostile
-# corpus (tests/grade/hostile/: programs that hang, spin, fork, eat memory,
+# corpus (tests/self/hostile/: programs that hang, spin, fork, eat memory,
 # flood, fill the disk, leave daemons, respawn, stop themselves, kill
 # their parent or everything, fake results, steal or #include the
 # solution, compile-time bombs) and with awkward input (a 10 MB file,
@@ -48,7 +48,7 @@ field() { awk -F, -v s="$1" -v p="$2" '$1 == s && $3 == p { print $4 "/" $5 }' "
 
 # ---- the class ----------------------------------------------------------
 rm -rf "$T" && mkdir -p "$class"
-cp -R tests/grade/hostile/. "$class/"
+cp -R tests/self/hostile/. "$class/"
 probe=$("$G" --checkers "$BUILD/checkers" --probe 2>&1)
 case $probe in
 *pidns=1*) ;;
@@ -82,7 +82,7 @@ echo 'int main(void) { return 0; }' > "$class/misc/99-nothing/x.c"
 echo 'int main(void) { return 0; }' > "$class/misc/01-socket/nosuch.c"
 echo 'notes' > "$class/misc/01-socket/README.md"
 echo 'not a student' > "$class/README.txt"
-nhostile=$(ls tests/grade/hostile | wc -l)
+nhostile=$(ls tests/self/hostile | wc -l)
 [ -d "$class/kills-everything" ] || nhostile=$((nhostile - 1))
 
 before=$(markers)
@@ -112,7 +112,7 @@ expect "correct submissions keep full marks next to hostile ones" "$([ -z "$bad"
 
 bad= seen=0
 for h in $(ls "$class"); do
-    [ -d "tests/grade/hostile/$h" ] || continue
+    [ -d "tests/self/hostile/$h" ] || continue
     rows=$(awk -F, -v s="$h" '$1 == s' "$out/grades.csv")
     [ -n "$rows" ] || { bad="$bad $h: no row;"; continue; }
     seen=$((seen + 1))
@@ -204,8 +204,8 @@ expect "an empty SUBMISSIONS directory: a clear message, non-zero exit" \
     "$([ $rc -ne 0 ] && echo "$msg" | grep -q 'no student directory' && echo yes)" "$msg"
 
 mkdir -p "$T/slow/a/01-socket" "$T/slow/b/01-socket"
-cp tests/grade/hostile/sleeps-forever/01-socket/sockinfo.c "$T/slow/a/01-socket/"
-cp tests/grade/hostile/ignores-sigterm/01-socket/sockinfo.c "$T/slow/b/01-socket/"
+cp tests/self/hostile/sleeps-forever/01-socket/sockinfo.c "$T/slow/a/01-socket/"
+cp tests/self/hostile/ignores-sigterm/01-socket/sockinfo.c "$T/slow/b/01-socket/"
 "$G" -j 2 --checkers "$BUILD/checkers" -- "$T/slow" "$T/o4" > /dev/null 2> "$T/int.err" &
 pid=$!
 # Interrupt once its sandboxes run (at most 10 s), then give the kernel up

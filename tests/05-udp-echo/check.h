@@ -2,7 +2,7 @@
 #ifndef CHECK_H
 #define CHECK_H
 
-#include "../checker/harness.h"
+#include "../harness/harness.h"
 
 #define BIG 65000      /* the largest payload or line of the contract */
 #define MAXDGRAM 65507 /* the largest UDP payload over IPv4 */
