@@ -223,11 +223,32 @@ void udp_send_to(struct ctx *c, struct udp *u, const char *addr, int port, const
 /* Like udp_expect but never fails: the length, or -1 (recorded) if none came. */
 long udp_recv(struct ctx *c, struct udp *u, void *buf, size_t cap, int *from, long timeout_ms);
 
+/* ---- reading messages as they come; files to serve (pieces.c) -------- */
+
+/* Wait at most ms for bytes on k, then read what has arrived, up to cap:
+ * the count (> 0); or 0 with *end 0 at EOF, the errno of a read error
+ * (ECONNRESET), or ETIMEDOUT when nothing came.  Not recorded: the check
+ * records what it makes of the bytes (peer_record). */
+long conn_read_some(struct conn *k, void *buf, size_t cap, long ms, int *end);
+/* A fresh empty directory (mode 0755) that lives until the checker ends,
+ * e.g. the document root a file server is given. */
+char *scratch_dir(struct ctx *c);
+
 /* ---- machine abilities ----------------------------------------------- */
 
 int have_ipv6(void);
 int is_root(void);
 /* A port that was free a moment ago (for tests that must name a port). */
 int free_port(int type);
+
+/* ---- reading without judging (recv_upto.c) ---------------------------- */
+
+/* How conn_recv_upto ended when fewer than n bytes came: */
+#define CONN_EOF (-1)   /* the program closed the connection */
+/* Read up to n bytes into buf, waiting at most ms for each piece; never
+ * fails and records nothing (the check records what it makes of them).
+ * Returns how many came; *end is 0 when all n came, else CONN_EOF, the
+ * errno of a failed read (ECONNRESET), or ETIMEDOUT after ms of silence. */
+size_t conn_recv_upto(struct conn *k, void *buf, size_t n, long ms, int *end);
 
 #endif
