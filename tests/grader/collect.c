@@ -47,7 +47,7 @@ static void set_all_failed(struct job *j, const char *why)
 {
     j->results = xcalloc((size_t)j->prog->ntests, sizeof *j->results);
     for (int i = 0; i < j->prog->ntests; i++)
-        j->results[i] = (struct test_result){ T_FAIL, NULL, xstrdup(why) };
+        j->results[i] = (struct test_result){ .status = T_FAIL, .text = xstrdup(why) };
     j->passed = 0;
 }
 
@@ -75,7 +75,7 @@ static void read_checks(struct job *j, const char *json, size_t n, const char *w
         enum tstatus st = t ? status_of(json_str(t, "status"), &ok) : T_FAIL;
         struct test_result *r = &j->results[i];
         if (!ok) {   /* no verdict (or half of one): it did not finish */
-            *r = (struct test_result){ T_FAIL, NULL, xstrdup(why_missing) };
+            *r = (struct test_result){ .status = T_FAIL, .text = xstrdup(why_missing) };
             missing++;
             continue;
         }
@@ -84,6 +84,11 @@ static void read_checks(struct job *j, const char *json, size_t n, const char *w
         if (st == T_FAIL) {
             const char *text = json_str(t, "text"), *obs = json_str(t, "observed");
             r->text = text ? xstrdup(text) : xasprintf("        Observed:     %s\n", obs ? obs : "?");
+            const char *like = json_str(t, "same_symptom_as");
+            if (like) {
+                r->same_as = xstrdup(like);
+                r->symptom = xstrdup(json_str(t, "symptom") ? json_str(t, "symptom") : "");
+            }
         }
         if (st != T_FAIL) j->passed++;
     }

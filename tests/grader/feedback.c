@@ -48,9 +48,19 @@ void feedback_program(FILE *f, const struct job *j)
     }
     fprintf(f, "%s/%s: %d tests\n", p->lesson, p->name, p->ntests);
     int skipped = 0;
+    int failed = 0;
+    int alike = 0;
     for (int i = 0; i < p->ntests; i++) {
         const struct test_result *r = &j->results[i];
         const char *tag = r->status == T_PASS ? "PASS" : r->status == T_FAIL ? "FAIL" : "SKIP";
+        failed += r->status == T_FAIL;
+        if (r->status == T_FAIL && r->same_as) {
+            /* One diagnosis per cause, as make check shows it. */
+            fprintf(f, "  %s  %-24s the same symptom as %s: %s\n", tag, p->tests[i].name, r->same_as,
+                    r->symptom);
+            alike++;
+            continue;
+        }
         fprintf(f, "  %s  %-24s %s\n", tag, p->tests[i].name,
                 r->status == T_SKIP ? (r->observed ? r->observed : "") : p->tests[i].what);
         if (r->status == T_FAIL) {
@@ -63,6 +73,10 @@ void feedback_program(FILE *f, const struct job *j)
         }
         skipped += r->status == T_SKIP;
     }
+    if (alike)
+        fprintf(f, "%d of the %d failures show the same symptom as a failure shown in full above: "
+                   "fix that one first, then check again (VERBOSE=1 shows every failure in full).\n",
+                alike, failed);
     fprintf(f, "%s: %d of %d tests passed", p->name, j->passed, p->ntests);
     if (skipped) fprintf(f, " (%d skipped: the machine cannot stage them)", skipped);
     fputc('\n', f);

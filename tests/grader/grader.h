@@ -43,6 +43,8 @@ struct test_result {
     enum tstatus status;
     char *observed;              /* for a skip: why */
     char *text;                  /* for a failure: the human feedback */
+    char *same_as;               /* a failure shown once already: that test's name */
+    char *symptom;               /* and its symptom in a line */
 };
 
 enum outcome {

@@ -294,7 +294,7 @@ int write_outputs(const struct config *cfg, const struct caps *caps, struct clas
             const char *why = j->problem ? j->problem : "not graded: grading was interrupted";
             j->results = xcalloc((size_t)p->ntests, sizeof *j->results);
             for (int t = 0; t < p->ntests; t++)
-                j->results[t] = (struct test_result){ T_FAIL, NULL, xstrdup(why) };
+                j->results[t] = (struct test_result){ .status = T_FAIL, .text = xstrdup(why) };
             j->passed = 0;
         }
         p->submitted++;

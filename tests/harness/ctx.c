@@ -152,9 +152,9 @@ void note(struct ctx *c, const char *fmt, ...)
 
 static _Noreturn void finish(struct ctx *c, enum status st)
 {
-    stop_all(c);   /* may turn a pass into a failure: a dead server */
     if (st != PASS)
         c->r.status = st;
+    stop_all(c);   /* may turn a pass into a failure: a dead server */
     c->r.ms = now_ms(c);
     result_write(c->result_fd, &c->r);
     _exit(0);

@@ -43,6 +43,7 @@ int expect_ready(struct ctx *c, struct proc *p, long timeout_ms)
              .hint = "Print the ready line first, before any other output, and print the port "
                      "that getsockname() reports, converted with ntohs().",
              .see = "#the-ready-line");
+    p->server = 1;   /* ready: from now on it must run until it is stopped */
     return (int)port;
 }
 

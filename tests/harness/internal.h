@@ -21,6 +21,8 @@ struct result {
     char *expected, *observed, *hint, *see, *ended, *err, *notes;
     struct event *events;
     size_t nevents;
+    int server_died;   /* the failure is the server's own end (not sent between processes) */
+    char *cause;       /* a known root cause shared by failures (e.g. the server exited) */
 };
 
 struct ctx {
@@ -53,6 +55,7 @@ struct proc {
     char ebuf[2 * ERR_KEEP]; size_t elen;
     char *ibuf; size_t ilen, ioff; int iclose;
     int out_eof, err_eof, exited, status, stop;
+    int exit_awaited;           /* the test waited for its exit or signalled it */
     long exit_ms;               /* when it exited, ms since test start */
     struct ctx *c;
 };

@@ -249,6 +249,18 @@ struct proc *prog_start_stdin(struct ctx *c, struct start s, const void *in, siz
 
 static int has_exited(struct proc *p) { return p->exited; }
 static int drained(struct proc *p) { return p->out_eof && p->err_eof; }
+static int exited_and_drained(struct proc *p) { return p->exited && p->err_eof; }
+
+/* Wait at most ms for a program that is ending to exit and close stderr. */
+static void settle(struct proc *p, long ms)
+{
+    if (p->stop)
+        return;
+    lock(p);
+    reap(p);
+    wait_for(p, exited_and_drained, ms);
+    unlock(p);
+}
 static int has_line(struct proc *p)
 {
     /* Not "exited": its last output may still be in the pipe. */
@@ -258,6 +270,7 @@ static int has_line(struct proc *p)
 int prog_wait_exit(struct proc *p, long timeout_ms)
 {
     lock(p);
+    p->exit_awaited = 1;
     int done = wait_for(p, has_exited, timeout_ms);
     /* Let the last output arrive; a daemon child may keep the pipes open. */
     if (done) wait_for(p, drained, 200);
@@ -292,6 +305,7 @@ int prog_status(struct proc *p)
 void prog_signal(struct ctx *c, struct proc *p, int sig)
 {
     record(c, AT_PROG, "the checker sends %s", sigabbrev_np(sig) ? str("SIG%s", sigabbrev_np(sig)) : "a signal");
+    p->exit_awaited = 1;
     kill(p->pid, sig);
 }
 
@@ -424,12 +438,34 @@ void stop_all(struct ctx *c)
     /* A server that died before the end failed even if every byte was right. */
     for (int i = 0; i < c->nprocs && c->r.status == PASS && !c->r.observed; i++) {
         struct proc *p = c->procs[i];
-        if (p->server && !p->stop && !prog_running(p)) {
+        if (p->server && !p->stop && !p->exit_awaited && !prog_running(p)) {
             c->r.expected = "the server to keep running until the checker stops it";
+            c->r.server_died = 1;
+            c->r.cause = str("the server %s", proc_ending(p) + strlen(p->name) + 2);
             c->r.observed = proc_ending(p);
             c->r.hint = ending_hint(p) ? ending_hint(p) : (char *)c->test->hint;
             c->r.see = (char *)c->test->see;
             c->r.status = FAIL;
+        }
+    }
+    /* A failure often comes a moment before its cause is visible: the
+     * program that reset the connection is still exiting, its last words
+     * still in the pipe.  Give it a short, bounded moment to finish, so
+     * that the report says how it really ended and what it printed. */
+    if (c->r.status == FAIL)
+        for (int i = 0; i < c->nprocs; i++)
+            settle(c->procs[i], 150);
+    /* A server that exited on its own during a failed test: that exit is
+     * the first thing to fix, whatever the test's own hint says. */
+    for (int i = 0; i < c->nprocs && c->r.status == FAIL; i++) {
+        struct proc *p = c->procs[i];
+        if (p->server && !p->stop && !p->exit_awaited && !prog_running(p) && !ending_hint(p)
+            && !c->r.server_died) {
+            const char *how = proc_ending(p) + strlen(p->name) + 2;
+            c->r.cause = str("the server %s", how);
+            c->r.hint = str("The server %s, in the middle of this test: that comes first (its "
+                            "stderr above says why; a server runs until it is killed). %s",
+                            how, c->r.hint ? c->r.hint : "");
         }
     }
     char *ended = NULL, *err = NULL;

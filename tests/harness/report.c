@@ -28,6 +28,7 @@ void result_write(int fd, const struct result *r)
     fprintf(f, "S %d %ld\n", (int)r->status, r->ms);
     put(f, 'e', r->expected); put(f, 'o', r->observed); put(f, 'h', r->hint);
     put(f, 's', r->see); put(f, 'x', r->ended); put(f, 'r', r->err); put(f, 'n', r->notes);
+    put(f, 'c', r->cause);
     for (size_t i = 0; i < r->nevents; i++)
         put(f, 'E', str("%ld %d %s", r->events[i].t, (int)r->events[i].dir, r->events[i].text));
     fclose(f);
@@ -64,6 +65,7 @@ int result_parse(const char *p, size_t n, struct result *r)
         case 'x': r->ended = s; break;
         case 'r': r->err = s; break;
         case 'n': r->notes = s; break;
+        case 'c': r->cause = s; break;
         case 'E': {
             struct event e;
             int d, k;
@@ -142,6 +144,62 @@ static void arrow(FILE *f, const struct event *e, int indent)
         fprintf(f, "<%.*s%s-|\n", (int)dashes, "--------------------------------------------------", label);
 }
 
+/* A note at the checker's lifeline, wrapped at word boundaries, never cut. */
+static void peer_note(FILE *f, long t, const char *text, int indent)
+{
+    const int width = LANE - 1;
+    int first = 1;
+    while (*text) {
+        int n = (int)strlen(text);
+        if (n > width) {
+            n = width;
+            while (n > 0 && text[n] != ' ')
+                n--;
+            if (n == 0)
+                n = width;   /* one long word: cut it */
+        }
+        if (first)
+            fprintf(f, "%*s%6ld | %-*.*s|\n", indent, "", t, width, n, text);
+        else
+            fprintf(f, "%*s%6s | %-*.*s|\n", indent, "", "", width, n, text);
+        first = 0;
+        text += n;
+        while (*text == ' ')
+            text++;
+    }
+}
+
+/* How each program ended, as the last rows of the diagram, unless an event
+ * already says it (the checker stopped it).  "NAME: exited ... at N ms". */
+static void endings(FILE *f, const struct result *r, int indent)
+{
+    if (!r->ended)
+        return;
+    const char *line = r->ended;
+    while (*line) {
+        const char *nl = strchrnul(line, '\n');
+        char *one = str("%.*s", (int)(nl - line), line);
+        char *how = strstr(one, ": ");
+        char *at = strstr(one, " at ");
+        long ms = -1;
+        if (how && at) {
+            char *last = at;
+            while ((at = strstr(at + 1, " at ")))
+                last = at;
+            ms = atol(last + 4);
+            *last = 0;
+            how += 2;
+        }
+        int told = 0;
+        for (size_t i = 0; how && i < r->nevents; i++)
+            if (r->events[i].dir == AT_PROG && strstr(r->events[i].text, how))
+                told = 1;
+        if (how && ms >= 0 && !told && strncmp(how, "still running", 13) != 0)
+            fprintf(f, "%*s%6ld |%*s| %s\n", indent, "", ms, LANE, "", how);
+        line = *nl ? nl + 1 : nl;
+    }
+}
+
 static void diagram(FILE *f, const struct result *r, int indent)
 {
     size_t net = 0;   /* without network events, "Your program:" says it all */
@@ -160,18 +218,31 @@ static void diagram(FILE *f, const struct result *r, int indent)
         else if (e->dir == AT_PROG)
             fprintf(f, "%*s%6ld |%*s| %s\n", indent, "", e->t, LANE, "", e->text);
         else
-            fprintf(f, "%*s%6ld | %-*.*s|\n", indent, "", e->t, LANE - 1, LANE - 1, e->text);
+            peer_note(f, e->t, e->text, indent);
     }
+    endings(f, r, indent);
+}
+
+/* "Your program:" only when it adds to "Observed:" (which may already be
+ * the same exit line). */
+static int ended_is_news(const struct result *r)
+{
+    if (!r->ended)
+        return 0;
+    if (!r->observed)
+        return 1;
+    return strcmp(r->ended, r->observed) != 0 && !strstr(r->observed, r->ended);
 }
 
 static void human_block(FILE *f, const char *lesson, const struct test *t, const struct result *r)
 {
     const int in = 8;
-    para(f, "The checker:", t->what, in);
+    (void)t;   /* its name and what it does head the block already */
     para(f, "Expected:", r->expected, in);
     para(f, "Observed:", r->observed, in);
     para(f, "Note:", r->notes, in);
-    para(f, "Your program:", r->ended, in);
+    if (ended_is_news(r))
+        para(f, "Your program:", r->ended, in);
     stderr_tail(f, r->err, in);
     para(f, "Hint:", r->hint, in);
     if (r->see)
@@ -220,40 +291,121 @@ void report_begin(int format, const char *lesson, const char *program, int ntest
 }
 
 /*
- * A skeleton, or a program that dies at once, fails every test the same
- * way: the student reads the story once, then one line per test.
+ * One diagnosis per cause.  A fault such as a server that waits for a full
+ * buffer fails many tests with one symptom ("no byte in 2000 ms", the server
+ * still running); their own hints (SIGPIPE, descriptor leaks ...) would all
+ * be wrong.  So the first failure in the lesson's order is shown in full,
+ * later ones with the same symptom take one line, and a failure whose
+ * symptom differs is shown in full with its own hint.  VERBOSE=1 shows all.
+ *
+ * The symptom: a known cause (the server exited), else what was observed
+ * and how the programs ended, without the bytes (quoted) and numbers that
+ * differ from test to test.
  */
-static const char *first_like;
-static int same_as_before(const struct test *t, const struct result *r)
+/* Observations that one fault words in many ways, by the verb that saw it. */
+static const char *symptom_class(const char *observed)
 {
-    static char *prev;
-    char *key = str("%s\n%s\n%s\n%s", r->expected ? r->expected : "",
-                    r->observed ? r->observed : "", r->hint ? r->hint : "", r->err ? r->err : "");
-    char *o = key;   /* numbers (times, ports) differ from test to test: one '#' each */
-    for (const char *d = key; *d; d++)
-        if (*d < '0' || *d > '9')
-            *o++ = *d;
-        else if (o == key || o[-1] != '#')
-            *o++ = '#';
+    static const char *const ended_early[] = { "Connection reset", "EOF", "closed the connection",
+                                               "closed or reset", NULL };
+    static const char *const silence[] = { "no byte in", "nothing for", "read nothing for", NULL };
+    for (int i = 0; ended_early[i]; i++)
+        if (strstr(observed, ended_early[i]))
+            return "the program ended the connection early";
+    for (int i = 0; silence[i]; i++)
+        if (strstr(observed, silence[i]))
+            return "nothing came back in time";
+    return observed;
+}
+
+static char *symptom(const struct result *r)
+{
+    const char *ended = r->ended ? r->ended : "";
+    const char *how = strstr(ended, ": ");
+    const char *seen = symptom_class(r->observed ? r->observed : "");
+    char *raw = str("%s\n%s", seen, how ? how + 2 : ended);
+    if (r->cause)
+        raw = r->cause;
+    char *key = str("%s", raw);
+    char *o = key;
+    int quoted = 0;
+    for (const char *d = raw; *d; d++) {
+        if (*d == '\\' && quoted && d[1]) {
+            d++;
+            continue;
+        }
+        if (*d == '"') {
+            quoted = !quoted;
+            continue;
+        }
+        if (quoted)
+            continue;
+        if (*d >= '0' && *d <= '9') {
+            if (o == key || o[-1] != '#')
+                *o++ = '#';
+            continue;
+        }
+        *o++ = *d;
+    }
     *o = 0;
-    if (prev && !strcmp(prev, key))
-        return 1;
-    prev = key;
-    first_like = t->name;
-    return 0;
+    return key;
+}
+
+enum { MAX_SHOWN = 64 };
+static struct {
+    const char *test;
+    char *symptom;
+    int alike;   /* later failures with this symptom */
+} shown[MAX_SHOWN];
+static int nshown, ngrouped;
+
+/* The test shown in full whose failure looks like r's, or NULL. */
+static const char *same_symptom(const struct test *t, const struct result *r)
+{
+    const char *verbose = getenv("VERBOSE");
+    char *key = symptom(r);
+    if (!(verbose && *verbose && strcmp(verbose, "0")))
+        for (int i = 0; i < nshown; i++)
+            if (!strcmp(shown[i].symptom, key)) {
+                shown[i].alike++;
+                ngrouped++;
+                return shown[i].test;
+            }
+    if (nshown < MAX_SHOWN) {
+        shown[nshown].test = t->name;
+        shown[nshown].symptom = key;
+        nshown++;
+    }
+    return NULL;
+}
+
+/* The symptom in a few words for the one-line form: its first line, cut. */
+static const char *short_observed(const struct result *r)
+{
+    const char *s = r->observed ? r->observed : "";
+    if (r->cause)
+        s = r->cause;
+    int n = (int)(strchrnul(s, '\n') - s);
+    if (n > 72)
+        return str("%.68s ...", s);
+    return str("%.*s", n, s);
 }
 
 void report_test(int format, int i, const char *lesson, const struct test *t, const struct result *r)
 {
     if (format == FMT_HUMAN) {
-        const char *tag = r->status == PASS ? str("%sPASS%s", GREEN, OFF)
-                        : r->status == FAIL ? str("%sFAIL%s", RED, OFF)
-                                            : str("%sSKIP%s", YELLOW, OFF);
-        printf("  %s  %-24s %s%s\n", tag, t->name, r->status == SKIP ? "" : t->what,
-               r->status == SKIP ? r->observed : "");
-        if (r->status == FAIL && same_as_before(t, r)) {
-            printf("        The same failure as %s above.\n\n", first_like);
-        } else if (r->status == FAIL) {
+        const char *tag = str("%sPASS%s", GREEN, OFF);
+        if (r->status == FAIL)
+            tag = str("%sFAIL%s", RED, OFF);
+        if (r->status == SKIP)
+            tag = str("%sSKIP%s", YELLOW, OFF);
+        const char *like = r->status == FAIL ? same_symptom(t, r) : NULL;
+        if (like)
+            printf("  %s  %-24s the same symptom as %s: %s\n", tag, t->name, like, short_observed(r));
+        else if (r->status == SKIP)
+            printf("  %s  %-24s %s\n", tag, t->name, r->observed);
+        else
+            printf("  %s  %-24s %s\n", tag, t->name, t->what);
+        if (r->status == FAIL && !like) {
             human_block(stdout, lesson, t, r);
             putchar('\n');
         }
@@ -270,6 +422,7 @@ void report_test(int format, int i, const char *lesson, const struct test *t, co
             printf("  ...\n");
         }
     } else {
+        const char *like = r->status == FAIL ? same_symptom(t, r) : NULL;
         int saved = use_color;
         use_color = 0;
         char *text = NULL;
@@ -282,10 +435,12 @@ void report_test(int format, int i, const char *lesson, const struct test *t, co
         json_str(stdout, t->name);
         printf(", \"status\": \"%s\", \"ms\": %ld, \"what\": ", status_name[r->status], r->ms);
         json_str(stdout, t->what);
-        const char *keys[] = { "expected", "observed", "notes", "ended", "stderr", "hint", "see", "text" };
+        const char *keys[] = { "expected", "observed", "notes", "ended", "stderr", "hint", "see", "text",
+                               "same_symptom_as", "symptom" };
         const char *vals[] = { r->expected, r->observed, r->notes, r->ended, r->err, r->hint,
                                r->see ? str("lessons/%s/README.md%s", lesson, r->see) : NULL,
-                               r->status == FAIL ? text : NULL };
+                               r->status == FAIL ? text : NULL, like,
+                               like ? short_observed(r) : NULL };
         for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++) {
             printf(", \"%s\": ", keys[k]);
             json_str(stdout, vals[k]);
@@ -306,6 +461,10 @@ void report_test(int format, int i, const char *lesson, const struct test *t, co
 void report_end(int format, const char *program, int passed, int failed, int skipped)
 {
     int total = passed + failed + skipped;
+    if (format == FMT_HUMAN && ngrouped)
+        printf("%d of the %d failures show the same symptom as a failure shown in full above: "
+               "fix that one first, then check again (VERBOSE=1 shows every failure in full).\n",
+               ngrouped, failed);
     if (format == FMT_HUMAN)
         printf("%s%s: %d of %d tests passed%s%s\n", failed ? RED : GREEN, program, passed + skipped,
                total, skipped ? str(" (%d skipped: the machine cannot stage them)", skipped) : "",
