@@ -4,6 +4,11 @@
  * Lesson 01: socket() asks the kernel for a communication endpoint and gives
  * back a plain file descriptor, the smallest free one. The kernel remembers
  * the domain, type and protocol it was made with; getsockopt() reads them back.
+ *
+ * Given: the includes, the table of KINDs, die(), usage(), find_kind(), the
+ * checking of the arguments and the printing of one line.
+ * You write: every call this lesson is about (the TODOs, in their order).
+ * Stuck? `make hint L=01` shows one hint more each time.
  */
 #include <errno.h>
 #include <netinet/in.h>
@@ -46,38 +51,41 @@ static const struct kind *find_kind(const char *name)
     return NULL;
 }
 
+/* TODO(4): return the name the contract prints for an address family:
+ * "AF_INET", "AF_INET6", or "unknown" for any other number. The kernel
+ * only ever gives numbers back; the names are those of the constants.
+ * Read: README "The contract", and man 7 ip, man 7 ipv6. */
 static const char *family_name(int domain)
 {
-    switch (domain) {
-    case AF_INET:  return "AF_INET";
-    case AF_INET6: return "AF_INET6";
-    default:       return "unknown";
-    }
+    (void)domain;   /* delete this line once you use domain */
+    return "?";
 }
 
+/* TODO(5): the same for a socket type: "SOCK_STREAM", "SOCK_DGRAM", or
+ * "unknown". Read: the "type" part of man 2 socket. */
 static const char *type_name(int type)
 {
-    switch (type) {
-    case SOCK_STREAM: return "SOCK_STREAM";
-    case SOCK_DGRAM:  return "SOCK_DGRAM";
-    default:          return "unknown";
-    }
+    (void)type;     /* delete this line once you use type */
+    return "?";
 }
 
-/* Read one integer socket option, such as SO_TYPE, from fd. */
+/* TODO(2): read one integer socket option (SO_DOMAIN, SO_TYPE or
+ * SO_PROTOCOL) of fd back from the kernel and return it; if the kernel
+ * refuses, die with the call's name. Mind what the last argument of the
+ * call must point to, and what it must hold before the call.
+ * Read: README "Reading a socket back", man 2 getsockopt, man 7 socket. */
 static int get_int_option(int fd, int option)
 {
-    int value = -1;
-
-    /* TODO(2): read the option into value with getsockopt(), at level
-     * SOL_SOCKET. Its last argument is a pointer to a socklen_t that holds
-     * sizeof value. On failure call die("getsockopt").
-     * Read: man 2 getsockopt, and SO_DOMAIN, SO_TYPE, SO_PROTOCOL in man 7 socket.
-     * (The two (void) lines only keep the compiler quiet until then:
-     * delete them.) */
-    (void)fd;
+    (void)fd;       /* delete these two lines once you use fd and option */
     (void)option;
-    return value;
+    return -1;
+}
+
+/* Given: prints one line in the contract's format. */
+static void print_info(const struct kind *k, int fd, int domain, int type, int protocol)
+{
+    printf("%s: fd=%d family=%s type=%s protocol=%d\n",
+           k->name, fd, family_name(domain), type_name(type), protocol);
 }
 
 int main(int argc, char **argv)
@@ -90,34 +98,25 @@ int main(int argc, char **argv)
         if (find_kind(argv[i]) == NULL)
             usage();
 
-    for (int i = 1; i < argc; i++) {
-        const struct kind *k = find_kind(argv[i]);
-
-        int fd = -1;
-        /* TODO(1): create a socket of domain k->domain and type k->type
-         * with socket(); give protocol 0, which means "the usual one for
-         * this domain and type" (TCP for a stream, UDP for datagrams).
-         * On failure call die("socket"): errno says why (EMFILE when no
-         * descriptor is free).
-         * Read: man 2 socket, and this lesson's README.
-         * Then delete the two lines below: they only stop the program. */
-        errno = ENOSYS;
-        die("TODO(1)");
-
-        int domain = get_int_option(fd, SO_DOMAIN);
-        int type = get_int_option(fd, SO_TYPE);
-        int protocol = get_int_option(fd, SO_PROTOCOL);
-
-        printf("%s: fd=%d family=%s type=%s protocol=%d\n",
-               k->name, fd, family_name(domain), type_name(type), protocol);
-        /* stdout to a pipe is fully buffered: flush now, so each line is out
-         * even if a later KIND fails. */
-        fflush(stdout);
-
-        /* TODO(3): close the socket (on failure, die("close")). Closing
-         * frees the descriptor number, so the next socket gets it: try
-         * `sockinfo tcp udp` before and after, and compare the fd= values.
-         * Read: man 2 close. */
-    }
+    /* TODO(1): for each KIND on the command line, in order: find its
+     * entry in the table, create a socket of that domain and type with the
+     * usual protocol of the pair (die with the call's name if the kernel
+     * refuses: errno says why, EMFILE when no descriptor is free), then:
+     *   TODO(2) read its domain, type and protocol back with your
+     *           get_int_option(): the line prints what the kernel says,
+     *           not what you asked for (README "Printing what you asked
+     *           for");
+     *   print its line with print_info() (given, below);
+     *   TODO(3) make sure the line is out now (stdout to a pipe is fully
+     *           buffered), then give the descriptor back to the kernel,
+     *           dying if that fails: the next KIND must get the same
+     *           number (README "Closing").
+     * Read: README "The idea", man 2 socket, man 3 fflush, man 2 close.
+     * Then delete the four lines below: they only keep the compiler quiet
+     * about functions not used yet, and stop the program. */
+    (void)get_int_option;
+    (void)print_info;
+    errno = ENOSYS;
+    die("TODO(1)");
     return 0;
 }

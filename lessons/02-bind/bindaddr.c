@@ -5,6 +5,10 @@
  * address is a struct sockaddr_in (IPv4) or sockaddr_in6 (IPv6) with every
  * number in network byte order; port 0 lets the kernel pick one, and
  * getsockname() tells which one it picked.
+ *
+ * Given: the includes, die(), usage(), the parsing of PROTO and PORT.
+ * You write: the calls this lesson is about (the TODOs, in their order).
+ * Stuck? `make hint L=02` shows one hint more each time.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -55,30 +59,18 @@ static int parse_proto(const char *s)
     return -1;
 }
 
-/* Fill *addr with the numeric IPv4 or IPv6 address s and the port, and
- * *len with the size of the sockaddr actually used. Returns -1 if s is
- * neither kind of address (names are not accepted here). */
+/* TODO(1): fill *addr with the numeric address s (IPv4 "127.0.0.1" or
+ * IPv6 "::1"; names are not accepted here) and the port, and *len with the
+ * size of the sockaddr really used; return 0, or -1 if s is neither kind
+ * of address. Every field you do not set must be 0, and the port goes in
+ * network byte order.
+ * Read: README "The address structures" and "Network byte order", man 3 inet_pton, man 3 htons, man 7 ip, man 7 ipv6. */
 static int make_addr(const char *s, int port,
                      struct sockaddr_storage *addr, socklen_t *len)
 {
-    struct sockaddr_in *sin = (struct sockaddr_in *)addr;
-    struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)addr;
-
-    /* Zero everything first: the fields we do not set (sin_zero,
-     * sin6_flowinfo, sin6_scope_id) must be 0. */
-    memset(addr, 0, sizeof *addr);
-
-    /* TODO(1): if inet_pton(AF_INET, s, &sin->sin_addr) returns 1, s was an
-     * IPv4 address: set sin->sin_family and sin->sin_port (in network byte
-     * order: htons), set *len to sizeof *sin and return 0. Otherwise try
-     * inet_pton(AF_INET6, ...) the same way with sin6 (sin6_family,
-     * sin6_port, sizeof *sin6). Neither: return -1.
-     * Read: man 3 inet_pton, man 3 htons, man 7 ip, man 7 ipv6.
-     * (The (void) lines only keep the compiler quiet: delete them.) */
-    (void)s;
+    (void)s;        /* delete these lines once you use the arguments */
     (void)port;
-    (void)sin;
-    (void)sin6;
+    (void)addr;
     (void)len;
     return -1;
 }
@@ -103,68 +95,26 @@ int main(int argc, char **argv)
     if (make_addr(argv[2], port, &addr, &addrlen) < 0)
         usage();
 
-    int fd = socket(addr.ss_family, type, 0);
-    if (fd < 0)
-        die("socket");
+    /* TODO(2): make a socket of the address's family and the PROTO's type,
+     * and bind it to the address. A TCP socket also needs two more things:
+     * to be able to bind a port whose old connections are still in
+     * TIME_WAIT (README "TIME_WAIT and SO_REUSEADDR"), and to listen, or no
+     * client could connect. Die with the failing call's name on any error.
+     * Read: man 2 socket, man 2 bind, man 2 listen, SO_REUSEADDR in man 7 socket. */
 
-    if (type == SOCK_STREAM) {
-        /* Without SO_REUSEADDR a restarted server could not bind its port
-         * while old connections of the previous run sit in TIME_WAIT. */
-        int on = 1;
-        if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on) < 0)
-            die("setsockopt");
-    }
+    /* TODO(3): ask the kernel which address and port the socket really
+     * got (with port 0, only it knows), turn the address into text, and
+     * print the contract's line: `bound PROTO IP:PORT` for IPv4,
+     * `bound PROTO [IP]:PORT` for IPv6. Then make sure the line is out
+     * now: whoever waits for it reads a pipe (README "The bound line").
+     * Read: man 2 getsockname, man 3 inet_ntop, man 3 ntohs, man 3 fflush. */
 
-    /* TODO(2): bind fd to addr (addrlen bytes long; cast &addr to
-     * struct sockaddr *), and for tcp (type == SOCK_STREAM) also listen()
-     * with a backlog of SOMAXCONN. On failure die("bind") or
-     * die("listen"): errno tells EADDRINUSE, EADDRNOTAVAIL or EACCES.
-     * Read: man 2 bind, man 2 listen, and this lesson's README.
+    /* TODO(4): keep the address bound until stdin reaches its end (read
+     * it and throw the bytes away; a read interrupted by a signal is not
+     * an error), then close the socket.
+     * Read: README "Waiting for EOF", man 2 read, man 2 close.
      * Then delete the two lines below: they only stop the program. */
     errno = ENOSYS;
     die("TODO(2)");
-
-    /* Ask the kernel what we are really bound to: with port 0 only it knows. */
-    struct sockaddr_storage bound;
-    /* TODO(3): fill bound with getsockname(). Its last argument points to
-     * a socklen_t holding sizeof bound (the room you give); the kernel
-     * stores there the size it used. On failure die("getsockname").
-     * Read: man 2 getsockname.
-     * Then delete the two lines below: they only stop the program. */
-    errno = ENOSYS;
-    die("TODO(3)");
-
-    char ip[INET6_ADDRSTRLEN];
-    if (bound.ss_family == AF_INET) {
-        struct sockaddr_in *b = (struct sockaddr_in *)&bound;
-        if (inet_ntop(AF_INET, &b->sin_addr, ip, sizeof ip) == NULL)
-            die("inet_ntop");
-        printf("bound %s %s:%d\n", argv[1], ip, ntohs(b->sin_port));
-    } else {
-        /* IPv6 addresses contain ':' themselves, hence the brackets. */
-        struct sockaddr_in6 *b = (struct sockaddr_in6 *)&bound;
-        if (inet_ntop(AF_INET6, &b->sin6_addr, ip, sizeof ip) == NULL)
-            die("inet_ntop");
-        printf("bound %s [%s]:%d\n", argv[1], ip, ntohs(b->sin6_port));
-    }
-    /* stdout to a pipe is fully buffered: without this, whoever waits for
-     * our line would wait forever. */
-    fflush(stdout);
-
-    /* Keep the address bound until stdin is closed. */
-    char buf[4096];
-    for (;;) {
-        ssize_t n = read(STDIN_FILENO, buf, sizeof buf);
-        if (n == 0)
-            break;
-        if (n < 0) {
-            if (errno == EINTR)
-                continue;
-            die("read");
-        }
-    }
-
-    if (close(fd) < 0)
-        die("close");
     return 0;
 }

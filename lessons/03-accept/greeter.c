@@ -5,6 +5,11 @@
  * one; the kernel completes connections on its own and queues them, and
  * accept() takes the next one off the queue as a NEW descriptor, connected
  * to that one client, together with the client's address.
+ *
+ * Given: the includes, die(), usage(), parse_port() and the checking of the
+ * arguments. You write: whole functions, from their signature and the
+ * comment above them, and the body of main (the TODOs, in their order).
+ * Stuck? `make hint L=03` shows one hint more each time.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -46,55 +51,34 @@ static int parse_port(const char *s)
     return (int)value;
 }
 
-/* Send all len bytes: send() may send fewer than asked. Returns 0, or -1
- * with errno set. */
+/* TODO(1): send all len bytes of buf on the connected socket fd. One
+ * send may take fewer bytes than offered: keep going from where it
+ * stopped. A send interrupted by a signal is tried again. Returns 0, or -1
+ * with errno set. Sending to a client that has gone must not kill the
+ * server (README "One client brings it down").
+ * Read: man 2 send (the return value, MSG_NOSIGNAL), README "The greeting". */
 static int send_all(int fd, const void *buf, size_t len)
 {
-    const char *p = buf;
-
-    while (len > 0) {
-        ssize_t n = send(fd, p, len, MSG_NOSIGNAL);
-        if (n < 0) {
-            if (errno == EINTR)
-                continue;
-            return -1;
-        }
-        p += n;
-        len -= (size_t)n;
-    }
-    return 0;
+    (void)fd;       /* delete these lines once you use the arguments */
+    (void)buf;
+    (void)len;
+    errno = ENOSYS;
+    return -1;
 }
 
-/* A listening TCP socket on every IPv4 address of this machine. */
+/* TODO(2): return a listening TCP socket bound to port on every IPv4
+ * address of this machine; die with the failing call's name on any error.
+ * It must be able to bind a port whose old connections are still in
+ * TIME_WAIT, and its queue of waiting connections should be as long as the
+ * system allows.
+ * Read: README "The backlog", "TIME_WAIT and SO_REUSEADDR"; man 2 socket,
+ * man 2 bind, man 2 listen, man 7 ip (INADDR_ANY). */
 static int tcp_listen(int port)
 {
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    if (fd < 0)
-        die("socket");
-
-    /* Lets us restart at once on the same port, even while connections
-     * we closed are still in TIME_WAIT. */
-    int on = 1;
-    if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on) < 0)
-        die("setsockopt");
-
-    struct sockaddr_in addr;
-    memset(&addr, 0, sizeof addr);
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_ANY);
-    addr.sin_port = htons(port);
-    if (bind(fd, (struct sockaddr *)&addr, sizeof addr) < 0)
-        die("bind");
-
-    /* TODO(1): make fd a listening socket with listen(). The backlog is
-     * how many finished connections the kernel keeps queued for us while
-     * we are busy: at least 5 are required; SOMAXCONN, the system's
-     * maximum, is a good choice. On failure die("listen").
-     * Read: man 2 listen, and this lesson's README.
-     * Then delete the two lines below: they only stop the program. */
+    (void)port;     /* delete these lines once you use port */
     errno = ENOSYS;
-    die("TODO(1)");
-    return fd;
+    die("TODO(2)");
+    return -1;
 }
 
 int main(int argc, char **argv)
@@ -105,62 +89,29 @@ int main(int argc, char **argv)
     if (port < 0)
         usage();
 
-    /* Writing to a connection the client has already closed raises SIGPIPE,
-     * which kills the process by default. A server must not die because of
-     * one client, so we ignore it: the write then just fails with EPIPE.
-     * (send_all also passes MSG_NOSIGNAL; this covers every other write.) */
-    signal(SIGPIPE, SIG_IGN);
+    /* TODO(3): make sure that a write to a client that has already gone
+     * cannot kill the server, whichever call writes (README "One client
+     * brings it down", man 7 signal: SIGPIPE). */
 
     int lfd = tcp_listen(port);
 
-    /* With port 0 the kernel chose the port: ask it which one. */
-    struct sockaddr_in me;
-    socklen_t melen = sizeof me;
-    if (getsockname(lfd, (struct sockaddr *)&me, &melen) < 0)
-        die("getsockname");
-    printf("listening on port %d\n", ntohs(me.sin_port));
-    fflush(stdout);
+    /* TODO(4): print the ready line `listening on port N` with the port
+     * the kernel really chose (PORT may be 0), and make sure it is out
+     * now: the checker waits for it on a pipe.
+     * Read: README "The ready line", man 2 getsockname, man 3 fflush. */
 
-    for (;;) {
-        struct sockaddr_in peer;
-
-        int cfd = -1;
-        /* TODO(2): take the next connection with accept(lfd, ...), which
-         * also fills peer (cast &peer to struct sockaddr *) with the
-         * client's address; its third argument points to a socklen_t that
-         * holds sizeof peer going in, and the size used coming back.
-         * cfd is a NEW descriptor for this one client; lfd keeps
-         * listening. If accept fails, do NOT exit: a failed accept is
-         * about one connection (ECONNABORTED: the client reset it while
-         * it waited in the queue) or a passing problem (EINTR, out of
-         * memory). Print "greeter: accept: REASON" on stderr and
-         * `continue` with the next client.
-         * Read: man 2 accept, and this lesson's README.
-         * Then delete the two lines below: they only stop the program. */
-        errno = ENOSYS;
-        die("TODO(2)");
-
-        char ip[INET_ADDRSTRLEN];
-        if (inet_ntop(AF_INET, &peer.sin_addr, ip, sizeof ip) == NULL) {
-            fprintf(stderr, "greeter: inet_ntop: %s\n", strerror(errno));
-            close(cfd);
-            continue;
-        }
-
-        char msg[64];
-        int len = snprintf(msg, sizeof msg, "hello %s:%d\n",
-                           ip, ntohs(peer.sin_port));
-
-        /* If the client has gone already, send fails (ECONNRESET, EPIPE).
-         * That is the client's loss, not an error of the server: we close
-         * the connection below either way, so the result is not needed. */
-        (void)send_all(cfd, msg, (size_t)len);
-
-        /* TODO(3): close cfd (if close fails, print "greeter: close: REASON"
-         * on stderr, and go on). Every accepted descriptor must be closed:
-         * the client only sees the end of the greeting when we close, and
-         * without it the server soon runs out of descriptors (accept then
-         * fails with EMFILE).
-         * Read: man 2 close. */
-    }
+    /* TODO(5): serve clients one after another, for ever: take the next
+     * connection off the queue together with the client's address, send
+     * it `hello IP:PORT\n` (the client's address, not yours), and close
+     * it. A failed accept, or a client that is gone before its greeting,
+     * is that client's problem: report it on stderr and go on; never
+     * exit. Every accepted descriptor must be closed.
+     * Read: README "The client's address", "Whose address", "Leaking
+     * descriptors"; man 2 accept, man 3 inet_ntop, man 3 snprintf.
+     * Then delete the lines below: they only keep the compiler quiet and
+     * stop the program. */
+    (void)lfd;
+    (void)send_all;
+    errno = ENOSYS;
+    die("TODO(3)");
 }

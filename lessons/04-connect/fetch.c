@@ -5,6 +5,11 @@
  * into a list of socket addresses (IPv4, IPv6, ...); we try each in turn
  * until connect() succeeds. Then the socket is a byte stream: read it until
  * the server closes (read returns 0) and copy every byte to stdout.
+ *
+ * Given: the includes, die(), usage() and the checking of the arguments.
+ * You write: whole functions, from their signature and the comment above
+ * them, and the body of main (the TODOs, in their order).
+ * Stuck? `make hint L=04` shows one hint more each time.
  */
 #include <errno.h>
 #include <netdb.h>
@@ -28,73 +33,36 @@ static void usage(void)
     exit(2);
 }
 
-/* Write all len bytes: write() may write fewer than asked (a pipe that is
- * nearly full, for instance). Returns 0, or -1 with errno set. */
+/* TODO(1): write all len bytes of buf to the descriptor fd (stdout
+ * here). One write may take fewer bytes than offered (a pipe that is
+ * nearly full): keep going from where it stopped; a write interrupted by
+ * a signal is tried again. Returns 0, or -1 with errno set.
+ * Read: man 2 write (the return value), README "Writing more than you received". */
 static int write_all(int fd, const void *buf, size_t len)
 {
-    const char *p = buf;
-
-    while (len > 0) {
-        ssize_t n = write(fd, p, len);
-        if (n < 0) {
-            if (errno == EINTR)
-                continue;
-            return -1;
-        }
-        p += n;
-        len -= (size_t)n;
-    }
-    return 0;
+    (void)fd;       /* delete these lines once you use the arguments */
+    (void)buf;
+    (void)len;
+    errno = ENOSYS;
+    return -1;
 }
 
-/* Connect a TCP socket to host:port, trying every address getaddrinfo
- * gives, in order. On failure, print the reason and exit 1. */
+/* TODO(2): return a TCP socket connected to host:port. Let the resolver
+ * turn the name and the service into a list of addresses, of any family
+ * (IPv4 or IPv6, whatever HOST has), and try each in turn until one
+ * connects; free the list. If none connects, die with the reason of the
+ * last attempt (keep errno safe from the calls that follow it). The
+ * resolver reports its own errors, not through errno: print its reason
+ * as "fetch: getaddrinfo: REASON" and exit 1.
+ * Read: README "Names become addresses", "Try each address in turn",
+ * "Reporting getaddrinfo errors"; man 3 getaddrinfo, man 2 connect. */
 static int tcp_connect(const char *host, const char *port)
 {
-    struct addrinfo hints, *res = NULL, *ai;
-    memset(&hints, 0, sizeof hints);
-    hints.ai_family = AF_UNSPEC;       /* IPv4 or IPv6, whatever HOST has */
-    hints.ai_socktype = SOCK_STREAM;
-
-    /* TODO(1): get the addresses: replace EAI_FAIL below by the call
-     * getaddrinfo(host, port, &hints, &res). It returns 0 and points res
-     * to a list of addresses, or returns an EAI_* code for gai_strerror().
-     * Read: man 3 getaddrinfo, and this lesson's README.
-     * (The (void) lines only keep the compiler quiet: delete them.) */
-    (void)host;
+    (void)host;     /* delete these lines once you use the arguments */
     (void)port;
-    int rc = EAI_FAIL;
-    if (rc != 0) {
-        /* getaddrinfo does not set errno: its reason comes from gai_strerror
-         * (except EAI_SYSTEM, which means "look at errno"). */
-        if (rc == EAI_SYSTEM)
-            die("getaddrinfo");
-        fprintf(stderr, "fetch: getaddrinfo: %s\n", gai_strerror(rc));
-        exit(1);
-    }
-
-    int fd = -1;
-    int saved_errno = 0;
-    for (ai = res; ai != NULL; ai = ai->ai_next) {
-        /* TODO(2): make a socket with this address's ai_family,
-         * ai_socktype and ai_protocol, and connect() it to ai_addr
-         * (ai_addrlen bytes). If socket() fails, keep errno in saved_errno
-         * and `continue` with the next address. If connect() succeeds,
-         * `break`: fd is connected. If it fails, keep errno in saved_errno
-         * (close() may change errno), close the socket, set fd back to -1
-         * and go on with the next address.
-         * Read: man 2 connect, and this lesson's README.
-         * Then delete the two lines below: they only stop the program. */
-        errno = ENOSYS;
-        die("TODO(2)");
-    }
-    freeaddrinfo(res);
-
-    if (fd < 0) {
-        errno = saved_errno;
-        die("connect");
-    }
-    return fd;
+    errno = ENOSYS;
+    die("TODO(2)");
+    return -1;
 }
 
 int main(int argc, char **argv)
@@ -102,34 +70,22 @@ int main(int argc, char **argv)
     if (argc != 3)
         usage();
 
-    /* If stdout is a pipe whose reader has gone, write() would raise SIGPIPE
-     * and kill us silently. Ignored, write() fails with EPIPE instead and we
-     * can say so. */
-    signal(SIGPIPE, SIG_IGN);
+    /* TODO(3): if stdout is a pipe whose reader has gone, writing to it
+     * must fail with an error we can report, not kill us silently
+     * (man 7 signal: SIGPIPE). */
 
     int fd = tcp_connect(argv[1], argv[2]);
 
-    /* TCP is a stream: the server's bytes come in pieces of any size.
-     * Only a return of 0 means the server closed its side: the end. */
-    char buf[4096];
-    for (;;) {
-        ssize_t n = 0;
-        /* TODO(3): read the next piece with recv(fd, buf, sizeof buf, 0)
-         * into n. n == 0: the server closed its side, `break`. n < 0: if
-         * errno is EINTR try again (`continue`), else die("recv") (for
-         * instance ECONNRESET, "Connection reset by peer").
-         * Read: man 2 recv.
-         * Then delete the two lines below: they only stop the program. */
-        errno = ENOSYS;
-        die("TODO(3)");
-
-        /* The bytes may include NUL: write them with write(), never with
-         * printf("%s"), which would stop at the first NUL. */
-        if (write_all(STDOUT_FILENO, buf, (size_t)n) < 0)
-            die("write");
-    }
-
-    if (close(fd) < 0)
-        die("close");
-    return 0;
+    /* TODO(4): copy every byte the server sends to stdout, exactly, until
+     * the server closes its side; then close the socket. A stream has no
+     * messages: bytes come in pieces of any size, and may contain NUL.
+     * Tell the end (0) from an error (-1, where EINTR is no error).
+     * Read: README "A stream has no messages", "Only one recv", "Text
+     * functions on binary data", "Treating an error as the end"; man 2 recv.
+     * Then delete the lines below: they only keep the compiler quiet and
+     * stop the program. */
+    (void)fd;
+    (void)write_all;
+    errno = ENOSYS;
+    die("TODO(4)");
 }

@@ -5,6 +5,11 @@
  * waits for the answer with recvfrom(). Anyone may send a datagram to our
  * port, so we compare the sender's address (IP and port) with the server's
  * and throw away datagrams that come from anywhere else.
+ *
+ * Given: the includes, die(), usage() and the checking of the arguments.
+ * You write: same_addr() from its signature and the comment above it, and
+ * the body of main (the TODOs, in their order).
+ * Stuck? `make hint L=05 P=udpclient` shows one hint more each time.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -34,31 +39,15 @@ static void usage(void)
     exit(2);
 }
 
-/* Is a the same address (family, IP and port) as b? Compare the fields,
- * not the whole structs: padding and unused fields may differ. */
+/* TODO(3): is a the same address (family, IP and port) as b? Returns 1
+ * or 0. Compare the fields that matter for each family (IPv4 and IPv6),
+ * not the whole structs: padding and unused fields may differ.
+ * Read: README "Only the server's replies"; man 7 ip (struct sockaddr_in),
+ * man 7 ipv6 (struct sockaddr_in6), man 3 memcmp. */
 static int same_addr(const struct sockaddr *a, const struct sockaddr *b)
 {
-    if (a->sa_family != b->sa_family)
-        return 0;
-    if (a->sa_family == AF_INET) {
-        const struct sockaddr_in *a4 = (const struct sockaddr_in *)a;
-        const struct sockaddr_in *b4 = (const struct sockaddr_in *)b;
-        return a4->sin_port == b4->sin_port
-            && a4->sin_addr.s_addr == b4->sin_addr.s_addr;
-    }
-    if (a->sa_family == AF_INET6) {
-        const struct sockaddr_in6 *a6 = (const struct sockaddr_in6 *)a;
-        const struct sockaddr_in6 *b6 = (const struct sockaddr_in6 *)b;
-        /* TODO(3): the same for IPv6: compare the ports (sin6_port) and
-         * the 16 bytes of the addresses (sin6_addr, a struct: compare it
-         * with memcmp, == does not work on structs).
-         * Read: man 7 ipv6 (struct sockaddr_in6).
-         * Then delete the four lines below: they only stop the program. */
-        (void)a6;
-        (void)b6;
-        errno = ENOSYS;
-        die("TODO(3)");
-    }
+    (void)a;        /* delete these lines once you use the arguments */
+    (void)b;
     return 0;
 }
 
@@ -67,85 +56,29 @@ int main(int argc, char **argv)
     if (argc != 3)
         usage();
 
-    /* Nothing here should raise SIGPIPE, but a client must never die of it
-     * (a closed stdout, say): then a failed write reports EPIPE instead. */
-    signal(SIGPIPE, SIG_IGN);
+    /* TODO(1): no write anywhere (a closed stdout, say) may kill the
+     * client by a signal. Resolve HOST and PORT to the server's address
+     * (any family: whatever HOST has), keep a copy of that address (you
+     * will compare every sender with it), and make a UDP socket of that
+     * family. The resolver reports its own errors: print its reason as
+     * "udpclient: getaddrinfo: REASON" and exit 1.
+     * Read: README "Resolving HOST and PORT", "Keep the server's address";
+     * man 3 getaddrinfo, man 2 socket. */
 
-    struct addrinfo hints, *res;
-    memset(&hints, 0, sizeof hints);
-    hints.ai_family = AF_UNSPEC;       /* IPv4 or IPv6, whatever HOST has */
-    hints.ai_socktype = SOCK_DGRAM;
-    int rc = getaddrinfo(argv[1], argv[2], &hints, &res);
-    if (rc != 0) {
-        /* getaddrinfo does not set errno: its reason comes from gai_strerror
-         * (except EAI_SYSTEM, which means "look at errno"). */
-        if (rc == EAI_SYSTEM)
-            die("getaddrinfo");
-        fprintf(stderr, "udpclient: getaddrinfo: %s\n", gai_strerror(rc));
-        exit(1);
-    }
-    /* UDP has no connection to try, so the first address is the server. */
-    struct sockaddr_storage server;
-    socklen_t serverlen = res->ai_addrlen;
-    memcpy(&server, res->ai_addr, res->ai_addrlen);
-    int fd = socket(res->ai_family, res->ai_socktype, res->ai_protocol);
-    if (fd < 0)
-        die("socket");
-    freeaddrinfo(res);
-
-    static char reply[MAX_DATAGRAM];
-    char *line = NULL;
-    size_t cap = 0;
-    ssize_t len;
-
-    /* getline() returns the number of bytes read, so a line may hold NUL
-     * bytes; a last line without '\n' is returned too. */
-    while ((len = getline(&line, &cap, stdin)) >= 0) {
-        if (len > 0 && line[len - 1] == '\n')
-            len--;              /* the datagram holds the line without it */
-
-        /* TODO(1): send the len bytes of line as one datagram to the
-         * server with sendto() (address: server, serverlen). On failure
-         * die("sendto"). An empty line gives an empty datagram: that is
-         * fine in UDP.
-         * Read: man 2 sendto, and this lesson's README.
-         * Then delete the three lines below: they only stop the program. */
-        (void)serverlen;
-        errno = ENOSYS;
-        die("TODO(1)");
-
-        for (;;) {
-            struct sockaddr_storage from;
-            socklen_t fromlen = sizeof from;
-            ssize_t n = -1;
-            /* TODO(2): receive one datagram with recvfrom() into reply
-             * (sizeof reply bytes), its length into n and its sender's
-             * address into from and fromlen.
-             * Read: man 2 recvfrom.
-             * Then delete the three lines below: they only stop the program. */
-            (void)fromlen;
-            errno = ENOSYS;
-            die("TODO(2)");
-            if (n < 0) {
-                if (errno == EINTR)
-                    continue;
-                die("recvfrom");
-            }
-            if (!same_addr((struct sockaddr *)&from,
-                           (struct sockaddr *)&server))
-                continue;       /* not from the server: discard it */
-
-            /* The reply may contain NUL bytes: fwrite with its length. */
-            if (fwrite(reply, 1, (size_t)n, stdout) != (size_t)n
-                || putchar('\n') == EOF || fflush(stdout) == EOF)
-                die("write");
-            break;
-        }
-    }
-    if (ferror(stdin))
-        die("read");
-
-    free(line);
-    close(fd);
-    return 0;
+    /* TODO(2): for each line of stdin (a line may hold any byte, NUL
+     * included, and the last may lack its newline): send the line without
+     * its newline as one datagram to the server (an empty line is an empty
+     * datagram), then receive datagrams until one comes from the server's
+     * address (your same_addr()), throwing the others away, and print its
+     * bytes followed by a newline, out at once. At the end of stdin, close
+     * the socket and exit 0.
+     * Read: README "Lines and datagrams", "Empty lines and replies", "Long
+     * lines", "Only the server's replies", "Buffer size"; man 2 sendto,
+     * man 2 recvfrom, man 3 getline, man 3 fwrite.
+     * Then delete the lines below: they only keep the compiler quiet and
+     * stop the program. */
+    (void)argv;
+    (void)same_addr;
+    errno = ENOSYS;
+    die("TODO(1)");
 }

@@ -5,6 +5,11 @@
  * whole datagram together with the address it came from, and sendto() sends
  * one datagram to any address we name; so one socket serves every client,
  * and the reply goes to exactly the address the request came from.
+ *
+ * Given: the includes, die(), usage(), parse_port() and the checking of the
+ * arguments. You write: make_reply() from its signature and the comment
+ * above it, and the body of main (the TODOs, in their order).
+ * Stuck? `make hint L=05 P=udpserver` shows one hint more each time.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -51,6 +56,21 @@ static int parse_port(const char *s)
     return (int)value;
 }
 
+/* TODO(3): build the reply to a request of n bytes into reply (which
+ * has room for n + 64 bytes): "[" + the current time as ctime() writes
+ * it, without its newline, + "] " + the request's bytes. Returns the
+ * reply's length, or 0 if the time cannot be had. The request may hold
+ * any byte, NUL included: string functions would stop at the first NUL.
+ * Read: README "The reply format", "ctime's newline", "Binary payloads";
+ * man 3 ctime, man 3 memcpy. */
+static size_t make_reply(char *reply, const char *request, size_t n)
+{
+    (void)reply;    /* delete these lines once you use the arguments */
+    (void)request;
+    (void)n;
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     if (argc != 2)
@@ -59,91 +79,24 @@ int main(int argc, char **argv)
     if (port < 0)
         usage();
 
-    /* A UDP socket never raises SIGPIPE, but like every server we make sure
-     * no write anywhere (a closed stdout, say) can kill us by a signal. */
-    signal(SIGPIPE, SIG_IGN);
+    /* TODO(1): make a UDP socket bound to port on every IPv4 address; no
+     * write anywhere (a closed stdout, say) may kill the server by a
+     * signal. Print the ready line `listening on port N` with the port
+     * the kernel really chose, and make sure it is out now.
+     * Read: README "The idea", "The ready line"; man 7 udp, man 2 bind,
+     * man 2 getsockname. */
 
-    /* TODO(1): make fd an IPv4 UDP socket: socket() with AF_INET and the
-     * datagram type SOCK_DGRAM (TCP was SOCK_STREAM). On failure
-     * die("socket").
-     * Read: man 2 socket, man 7 udp, and this lesson's README.
-     * Then delete the two lines below: they only stop the program. */
-    int fd = -1;
+    /* TODO(2): serve for ever, one datagram at a time: receive a whole
+     * datagram (up to MAX_DATAGRAM bytes) together with its sender's
+     * address, build its reply with your make_reply(), and send the reply
+     * back to exactly that address from this same socket. A bad datagram
+     * or a failed send is reported on stderr and the server goes on. An
+     * empty datagram is a request like any other: UDP has no end of file.
+     * Read: README "Reply to the sender", "Empty datagrams", "Buffer
+     * size", "One bad datagram"; man 2 recvfrom, man 2 sendto.
+     * Then delete the lines below: they only keep the compiler quiet and
+     * stop the program. */
+    (void)make_reply;
     errno = ENOSYS;
     die("TODO(1)");
-
-    struct sockaddr_in addr;
-    memset(&addr, 0, sizeof addr);
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_ANY);
-    addr.sin_port = htons(port);
-    if (bind(fd, (struct sockaddr *)&addr, sizeof addr) < 0)
-        die("bind");
-
-    struct sockaddr_in bound;
-    socklen_t boundlen = sizeof bound;   /* port 0: ask which one we got */
-    if (getsockname(fd, (struct sockaddr *)&bound, &boundlen) < 0)
-        die("getsockname");
-    printf("listening on port %d\n", ntohs(bound.sin_port));
-    /* stdout to a pipe is fully buffered: without this, whoever waits for
-     * our line would wait forever. */
-    fflush(stdout);
-
-    /* static: 128 KiB is too much to put on the stack comfortably. */
-    static char request[MAX_DATAGRAM];
-    static char reply[MAX_DATAGRAM + 64];  /* room for the time stamp too */
-
-    for (;;) {
-        /* from receives the client's address; fromlen must say how big
-         * from is before the call, and tells its real size after it. */
-        struct sockaddr_storage from;
-        socklen_t fromlen = sizeof from;
-        ssize_t n = -1;
-        /* TODO(2): receive one datagram with recvfrom() into request
-         * (sizeof request bytes), its length into n, and the sender's
-         * address into from and fromlen (cast &from to struct sockaddr *).
-         * Unlike recv(), recvfrom() tells who sent the datagram: that is
-         * where the reply must go.
-         * Read: man 2 recvfrom, and this lesson's README.
-         * Then delete the two lines below: they only stop the program. */
-        errno = ENOSYS;
-        die("TODO(2)");
-        if (n < 0) {
-            /* Never end the server because of one datagram. */
-            fprintf(stderr, "udpserver: recvfrom: %s\n", strerror(errno));
-            continue;
-        }
-        /* n == 0 is not an end of file: it is an empty datagram, a request
-         * like any other. UDP has no end of file. */
-
-        time_t now = time(NULL);
-        const char *stamp = ctime(&now);    /* "Wed Nov 25 09:35:03 2026\n" */
-        if (stamp == NULL) {
-            fprintf(stderr, "udpserver: ctime: %s\n", strerror(errno));
-            continue;
-        }
-
-        /* Build "[" stamp-without-newline "] " payload. The payload may
-         * contain any byte, NUL included, so copy it with memcpy and a
-         * length; string functions (%s, strcat) would stop at a NUL. */
-        size_t len = 0;
-        reply[len++] = '[';
-        size_t stamplen = strcspn(stamp, "\n");
-        memcpy(reply + len, stamp, stamplen);
-        len += stamplen;
-        memcpy(reply + len, "] ", 2);
-        len += 2;
-        memcpy(reply + len, request, (size_t)n);
-        len += (size_t)n;
-
-        /* TODO(3): send the len bytes of reply as one datagram back to the
-         * sender, with sendto() and the from/fromlen that recvfrom() filled
-         * in. If it fails, print "udpserver: sendto: REASON" on stderr and
-         * go on: one bad datagram must not end the server.
-         * Read: man 2 sendto.
-         * Then delete the three lines below: they only stop the program. */
-        (void)fromlen;
-        errno = ENOSYS;
-        die("TODO(3)");
-    }
 }

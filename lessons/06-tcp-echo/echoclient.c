@@ -5,6 +5,11 @@
  * back in several pieces, so after sending a line we call recv() again and
  * again until exactly as many bytes as we sent have come back (readn() in
  * Stevens' UNP). recv() returning 0 means the server closed the connection.
+ *
+ * Given: the includes, die(), usage() and the checking of the arguments.
+ * You write: the program, functions included (the TODOs). One function is
+ * one you wrote in lesson 04: bring your own.
+ * Stuck? `make hint L=06 P=echoclient` shows one hint more each time.
  */
 #include <errno.h>
 #include <netdb.h>
@@ -28,120 +33,39 @@ static void usage(void)
     exit(2);
 }
 
-/* Send all len bytes: send() may send fewer than asked. Returns 0, or -1
- * with errno set. */
-static int send_all(int fd, const void *buf, size_t len)
-{
-    const char *p = buf;
+/* TODO(1), from lesson 04 (fetch.c): your tcp_connect(host, port), which
+ * returns a TCP socket connected to host:port, trying every address the
+ * resolver gives in order, and on failure prints the reason
+ * ("echoclient: ...") and exits 1. Read: README "Trying every address". */
 
-    while (len > 0) {
-        ssize_t n = send(fd, p, len, MSG_NOSIGNAL);
-        if (n < 0) {
-            if (errno == EINTR)
-                continue;
-            return -1;
-        }
-        p += n;
-        len -= (size_t)n;
-    }
-    return 0;
-}
-
-/* Connect a TCP socket to host:port, trying every address getaddrinfo
- * gives, in order. On failure, print the reason and exit 1. */
-static int tcp_connect(const char *host, const char *port)
-{
-    struct addrinfo hints, *res = NULL, *ai;
-    memset(&hints, 0, sizeof hints);
-    hints.ai_family = AF_UNSPEC;       /* IPv4 or IPv6, whatever HOST has */
-    hints.ai_socktype = SOCK_STREAM;
-
-    int rc = getaddrinfo(host, port, &hints, &res);
-    if (rc != 0) {
-        /* getaddrinfo does not set errno: its reason comes from gai_strerror
-         * (except EAI_SYSTEM, which means "look at errno"). */
-        if (rc == EAI_SYSTEM)
-            die("getaddrinfo");
-        fprintf(stderr, "echoclient: getaddrinfo: %s\n", gai_strerror(rc));
-        exit(1);
-    }
-
-    int fd = -1;
-    int saved_errno = 0;
-    for (ai = res; ai != NULL; ai = ai->ai_next) {
-        fd = socket(ai->ai_family, ai->ai_socktype, ai->ai_protocol);
-        if (fd < 0) {
-            saved_errno = errno;
-            continue;
-        }
-        if (connect(fd, ai->ai_addr, ai->ai_addrlen) == 0)
-            break;                      /* connected */
-        /* Remember why, in case this was the last address; close() may
-         * change errno. */
-        saved_errno = errno;
-        close(fd);
-        fd = -1;
-    }
-    freeaddrinfo(res);
-
-    if (fd < 0) {
-        errno = saved_errno;
-        die("connect");
-    }
-    return fd;
-}
+/* TODO(2): a send_all(fd, buf, len) that sends all len bytes on a
+ * connected socket: one send may take fewer bytes than offered, and one
+ * interrupted by a signal is tried again. Returns 0, or -1 with errno set.
+ * (Lesson 03's greeter needed one too.)
+ * Read: README "Binary data and short writes"; man 2 send. */
 
 int main(int argc, char **argv)
 {
     if (argc != 3)
         usage();
 
-    /* If the server is gone, send() would raise SIGPIPE and kill us without
-     * a word. Ignored, send() fails with EPIPE and we can say why. */
-    signal(SIGPIPE, SIG_IGN);
+    /* TODO(3): connect to HOST PORT with your tcp_connect(). If the server
+     * goes away, a send must fail with an error you can report, not kill
+     * the client without a word (README "SIGPIPE", man 7 signal). */
 
-    int fd = tcp_connect(argv[1], argv[2]);
-
-    char *line = NULL;
-    size_t cap = 0;
-    ssize_t len;
-    char *echo = NULL;
-
-    /* getline() returns the number of bytes read, '\n' included, so a line
-     * may hold NUL bytes; a last line without '\n' is returned as it is. */
-    while ((len = getline(&line, &cap, stdin)) >= 0) {
-        if (send_all(fd, line, (size_t)len) < 0)
-            die("send");
-
-        echo = realloc(echo, (size_t)len);
-        if (echo == NULL)
-            die("realloc");
-
-        /* One recv() may return any part of the echo: keep reading until
-         * all len bytes are here. */
-        size_t got = 0;
-        while (got < (size_t)len) {
-            /* TODO(1): receive into echo + got at most len - got bytes
-             * with recv(), and add what came to got. recv() returning 0:
-             * the server closed the connection before the whole echo came
-             * back; print "echoclient: server closed the connection" on
-             * stderr and exit(1). Returning -1: retry on EINTR, else
-             * die("recv").
-             * Read: man 2 recv, and this lesson's README.
-             * Then delete the two lines below: they only stop the program. */
-            errno = ENOSYS;
-            die("TODO(1)");
-        }
-
-        if (fwrite(echo, 1, (size_t)len, stdout) != (size_t)len
-            || fflush(stdout) == EOF)
-            die("write");
-    }
-    if (ferror(stdin))
-        die("read");
-
-    free(line);
-    free(echo);
-    close(fd);
-    return 0;
+    /* TODO(4): the echo loop. For each line of stdin (any bytes, NUL
+     * included; the last line may lack its newline; a line may be longer
+     * than any buffer you pick): send the whole line, then receive until
+     * exactly as many bytes have come back as you sent (one recv is not a
+     * line: it returns any part of it), and write them to stdout, out at
+     * once. If the server closes the connection before the whole echo is
+     * back, say so on stderr and exit 1. At the end of stdin, close the
+     * connection and exit 0.
+     * Read: README "The client loop", "One recv is not a line", "Binary
+     * data and NUL bytes", "Long lines", "The last line", "The server
+     * closed the connection"; man 3 getline, man 2 recv, man 3 fwrite.
+     * Then delete the lines below: they only stop the program. */
+    (void)argv;
+    errno = ENOSYS;
+    die("TODO(1)");
 }

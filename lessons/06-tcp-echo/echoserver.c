@@ -5,6 +5,11 @@
  * whatever has arrived (maybe less than the peer sent in one go) and send()
  * may take fewer bytes than offered, so we echo in a loop until recv()
  * returns 0, the client's end of file, and send every chunk with send_all().
+ *
+ * Given: the includes, die(), usage(), parse_port() and the checking of the
+ * arguments. You write: the program, functions included (the TODOs). One
+ * function is one you wrote in lesson 03: bring your own.
+ * Stuck? `make hint L=06 P=echoserver` shows one hint more each time.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -47,79 +52,24 @@ static int parse_port(const char *s)
     return (int)value;
 }
 
-/* Send all len bytes: send() may send fewer than asked. Returns 0, or -1
- * with errno set. */
-static int send_all(int fd, const void *buf, size_t len)
-{
-    const char *p = buf;
+/* TODO(1), from lesson 03 (greeter.c): your tcp_listen(port), which
+ * returns a listening TCP socket on port on every IPv4 address of this
+ * machine, one that can be restarted at once on the same port, and dies
+ * with the failing call's name. Read: README "Restarting on the same port". */
 
-    while (len > 0) {
-        ssize_t n = send(fd, p, len, MSG_NOSIGNAL);
-        if (n < 0) {
-            if (errno == EINTR)
-                continue;
-            return -1;
-        }
-        p += n;
-        len -= (size_t)n;
-    }
-    return 0;
-}
+/* TODO(2): a send_all(fd, buf, len) that sends all len bytes on a
+ * connected socket: one send may take fewer bytes than offered, and one
+ * interrupted by a signal is tried again. Returns 0, or -1 with errno set.
+ * (Lesson 03's greeter needed one too.)
+ * Read: README "Binary data and short writes"; man 2 send. */
 
-/* A listening TCP socket on every IPv4 address of this machine. */
-static int tcp_listen(int port)
-{
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    if (fd < 0)
-        die("socket");
-
-    /* Lets us restart at once on the same port, even while connections
-     * we closed are still in TIME_WAIT. */
-    int on = 1;
-    if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on) < 0)
-        die("setsockopt");
-
-    struct sockaddr_in addr;
-    memset(&addr, 0, sizeof addr);
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_ANY);
-    addr.sin_port = htons(port);
-    if (bind(fd, (struct sockaddr *)&addr, sizeof addr) < 0)
-        die("bind");
-
-    /* The backlog is how many finished connections the kernel keeps
-     * queued for us while we are busy; SOMAXCONN is the system's maximum. */
-    if (listen(fd, SOMAXCONN) < 0)
-        die("listen");
-    return fd;
-}
-
-/* Echo everything the client sends until its end of file. Any error ends
- * this client only, never the server. */
-static void serve(int client)
-{
-    char buf[8192];
-
-    for (;;) {
-        ssize_t n = 0;
-        /* TODO(1): read what has arrived with recv(client, buf, sizeof buf,
-         * 0) into n. It returns 0 at the client's EOF: `break`, the loop is
-         * over. It returns -1 on an error: if errno is EINTR, `continue`;
-         * else (for instance ECONNRESET, the client reset the connection)
-         * print "echoserver: recv: REASON" on stderr and `break`. Never
-         * exit: one client's trouble must not end the server.
-         * Read: man 2 recv, and this lesson's README.
-         * Then delete the two lines below: they only stop the program. */
-        errno = ENOSYS;
-        die("TODO(1)");
-
-        /* One send() may send fewer bytes than asked: send_all() loops. */
-        if (send_all(client, buf, (size_t)n) < 0) {
-            fprintf(stderr, "echoserver: send: %s\n", strerror(errno));
-            break;
-        }
-    }
-}
+/* TODO(3): a serve(client) with the echo loop: echo everything this
+ * client sends, as it arrives (not a line or a whole stream later), until
+ * its end of file. Bytes are bytes: NUL, no newline, a megabyte at once.
+ * An error ends this client only, never the server: report it on stderr
+ * and return.
+ * Read: README "The echo loop", "The end of the stream", "Echo at once",
+ * "Binary data and short writes", "One client's errors"; man 2 recv. */
 
 int main(int argc, char **argv)
 {
@@ -129,32 +79,20 @@ int main(int argc, char **argv)
     if (port < 0)
         usage();
 
-    /* Writing to a connection the client has already closed raises SIGPIPE,
-     * which kills the process by default. A server must not die because of
-     * one client, so we ignore it and look at send()'s error instead. */
-    signal(SIGPIPE, SIG_IGN);
+    /* TODO(4): a client that goes away while we write to it must not kill
+     * the server, whichever call writes (README "SIGPIPE", man 7 signal).
+     * Then make the listening socket with your tcp_listen(), and print the
+     * ready line `listening on port N`, N being the port the kernel really
+     * chose (PORT may be 0); make sure it is out now: the checker reads it
+     * from a pipe. Read: README "The ready line"; man 2 getsockname,
+     * man 3 fflush. */
 
-    int listener = tcp_listen(port);
-
-    struct sockaddr_in bound;
-    socklen_t boundlen = sizeof bound;   /* port 0: ask which one we got */
-    if (getsockname(listener, (struct sockaddr *)&bound, &boundlen) < 0)
-        die("getsockname");
-    printf("listening on port %d\n", ntohs(bound.sin_port));
-    /* stdout to a pipe is fully buffered: without this, whoever waits for
-     * our line would wait forever. */
-    fflush(stdout);
-
-    for (;;) {
-        int client = accept(listener, NULL, NULL);
-        if (client < 0) {
-            /* e.g. ECONNABORTED: a client gave up before we accepted it */
-            fprintf(stderr, "echoserver: accept: %s\n", strerror(errno));
-            continue;
-        }
-        serve(client);
-        /* Closing sends our FIN after the last echoed byte, and frees the
-         * descriptor: forgetting it would leak one per client. */
-        close(client);
-    }
+    /* TODO(5): serve clients one at a time, for ever: accept the next,
+     * echo it with serve(), close it. A failed accept is about one client:
+     * report it and go on. Every accepted descriptor must be closed.
+     * Read: README "One client at a time", "Descriptor leaks"; man 2 accept.
+     * Then delete the lines below: they only stop the program. */
+    (void)port;
+    errno = ENOSYS;
+    die("TODO(1)");
 }

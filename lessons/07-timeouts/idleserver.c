@@ -5,6 +5,11 @@
  * for IDLE_MS milliseconds is disconnected, so it cannot hold the server
  * forever. Before each recv() we wait with poll(), whose timeout is IDLE_MS:
  * every wait starts after the last bytes arrived, so any byte resets it.
+ *
+ * Given: the includes, die(), usage(), parse_port(), parse_num() and the
+ * checking of the arguments. You write: the program, functions included
+ * (the TODOs). Three functions are ones you wrote before: bring your own.
+ * Stuck? `make hint L=07 P=idleserver` shows one hint more each time.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -30,24 +35,6 @@ static void usage(void)
     exit(2);
 }
 
-/* PORT: 1 to 5 decimal digits, at most 65535. Returns -1 if malformed. */
-static int parse_port(const char *s)
-{
-    size_t len = strlen(s);
-    long value = 0;
-
-    if (len < 1 || len > 5)
-        return -1;
-    for (size_t i = 0; i < len; i++) {
-        if (s[i] < '0' || s[i] > '9')
-            return -1;
-        value = value * 10 + (s[i] - '0');
-    }
-    if (value > 65535)
-        return -1;
-    return (int)value;
-}
-
 /* A number made of decimal digits only, between lo and hi.
  * Returns -1 if malformed or out of range. */
 static long parse_num(const char *s, long lo, long hi)
@@ -68,103 +55,26 @@ static long parse_num(const char *s, long lo, long hi)
     return value;
 }
 
-/* Send all len bytes: send() may send fewer than asked. Returns 0, or -1
- * with errno set. */
-static int send_all(int fd, const void *buf, size_t len)
+/* PORT: 1 to 5 decimal digits, at most 65535. Returns -1 if malformed. */
+static int parse_port(const char *s)
 {
-    const char *p = buf;
-
-    while (len > 0) {
-        ssize_t n = send(fd, p, len, MSG_NOSIGNAL);
-        if (n < 0) {
-            if (errno == EINTR)
-                continue;
-            return -1;
-        }
-        p += n;
-        len -= (size_t)n;
-    }
-    return 0;
+    if (strlen(s) > 5)
+        return -1;
+    return (int)parse_num(s, 0, 65535);
 }
 
-/* A listening TCP socket on every IPv4 address of this machine. */
-static int tcp_listen(int port)
-{
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    if (fd < 0)
-        die("socket");
+/* TODO(1), from lesson 03 (greeter.c) and lesson 06 (echoserver.c): your
+ * tcp_listen(port) and your send_all(fd, buf, len). */
 
-    /* Lets us restart at once on the same port, even while connections
-     * we closed are still in TIME_WAIT. */
-    int on = 1;
-    if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on) < 0)
-        die("setsockopt");
-
-    struct sockaddr_in addr;
-    memset(&addr, 0, sizeof addr);
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_ANY);
-    addr.sin_port = htons(port);
-    if (bind(fd, (struct sockaddr *)&addr, sizeof addr) < 0)
-        die("bind");
-
-    /* The backlog is how many finished connections the kernel keeps
-     * queued for us while we are busy; SOMAXCONN is the system's maximum. */
-    if (listen(fd, SOMAXCONN) < 0)
-        die("listen");
-    return fd;
-}
-
-/* Echo everything the client sends until its end of file, or until it has
- * been silent for idle_ms. Any error ends this client only, never the
- * server. */
-static void serve(int client, int idle_ms)
-{
-    char buf[8192];
-
-    for (;;) {
-        /* Wait at most idle_ms for something to read. A new wait starts
-         * after every chunk received, so a client that keeps sending is
-         * never cut off. */
-        int ready = 1;
-        /* TODO(1): wait at most idle_ms for client to become readable
-         * (POLLIN), with poll() on one struct pollfd, and put its result
-         * in ready: -1 an error, 0 the time ran out (the client is idle),
-         * 1 there is something to read (data, EOF or an error).
-         * Read: man 2 poll, and this lesson's README.
-         * Then delete the three lines below: they only stop the program. */
-        (void)idle_ms;
-        errno = ENOSYS;
-        die("TODO(1)");
-        if (ready < 0) {
-            if (errno == EINTR)
-                continue;
-            fprintf(stderr, "idleserver: poll: %s\n", strerror(errno));
-            break;
-        }
-        if (ready == 0) {
-            fprintf(stderr, "idleserver: client idle, closing\n");
-            break;
-        }
-
-        /* Readable: recv() will not block now. It returns data, 0 for
-         * EOF, or an error such as ECONNRESET. */
-        ssize_t n = recv(client, buf, sizeof buf, 0);
-        if (n == 0)
-            break;              /* EOF: the client has sent everything */
-        if (n < 0) {
-            if (errno == EINTR)
-                continue;
-            /* e.g. ECONNRESET: the client reset the connection */
-            fprintf(stderr, "idleserver: recv: %s\n", strerror(errno));
-            break;
-        }
-        if (send_all(client, buf, (size_t)n) < 0) {
-            fprintf(stderr, "idleserver: send: %s\n", strerror(errno));
-            break;
-        }
-    }
-}
+/* TODO(2): a serve(client, idle_ms): lesson 06's echo loop, plus the idle
+ * timer. Echo everything the client sends, as it arrives, until its end
+ * of file, or until it has sent nothing for idle_ms milliseconds: then
+ * say so on stderr and return (main closes the connection). Any byte
+ * received starts a new idle_ms. A client that keeps sending is never cut
+ * off, however long it stays. An error ends this client only.
+ * Read: README "The idle timer", "A deadline, not a duration", "A timer
+ * for the whole connection", "A timeout only on the first read", "A
+ * timeout in the wrong unit"; man 2 poll, or SO_RCVTIMEO in man 7 socket. */
 
 int main(int argc, char **argv)
 {
@@ -175,32 +85,17 @@ int main(int argc, char **argv)
     if (port < 0 || idle_ms < 0)
         usage();
 
-    /* Writing to a connection the client has already closed raises SIGPIPE,
-     * which kills the process by default. A server must not die because of
-     * one client, so we ignore it and look at send()'s error instead. */
-    signal(SIGPIPE, SIG_IGN);
+    /* TODO(3): as in lesson 06: a client that goes away while we write
+     * must not kill the server (README "SIGPIPE"); make the listening
+     * socket; print the ready line `listening on port N` with the port
+     * the kernel chose, out at once (README "The ready line"). */
 
-    int listener = tcp_listen(port);
-
-    struct sockaddr_in bound;
-    socklen_t boundlen = sizeof bound;   /* port 0: ask which one we got */
-    if (getsockname(listener, (struct sockaddr *)&bound, &boundlen) < 0)
-        die("getsockname");
-    printf("listening on port %d\n", ntohs(bound.sin_port));
-    /* stdout to a pipe is fully buffered: without this, whoever waits for
-     * our line would wait forever. */
-    fflush(stdout);
-
-    for (;;) {
-        int client = accept(listener, NULL, NULL);
-        if (client < 0) {
-            /* e.g. ECONNABORTED: a client gave up before we accepted it */
-            fprintf(stderr, "idleserver: accept: %s\n", strerror(errno));
-            continue;
-        }
-        serve(client, (int)idle_ms);
-        /* Closing sends our FIN after the last echoed byte, and frees the
-         * descriptor: forgetting it would leak one per client. */
-        close(client);
-    }
+    /* TODO(4): serve clients one at a time, for ever: accept, serve(),
+     * close. A failed accept is about one client; the idle timer ends
+     * one client, never the server (README "Ending more than the idle
+     * client", "Leaking descriptors"); man 2 accept.
+     * Then delete the lines below: they only stop the program. */
+    (void)port;
+    errno = ENOSYS;
+    die("TODO(1)");
 }

@@ -5,6 +5,11 @@
  * forever: it waits with poll() until a deadline and, if nothing matching
  * came, sends again. The deadline is fixed when we send, on the monotonic
  * clock, so datagrams we throw away do not make us wait longer.
+ *
+ * Given: the includes, die(), usage(), parse_num() and the checking of the
+ * arguments. You write: the program, functions included (the TODOs). One
+ * function is one you wrote in lesson 05: bring your own.
+ * Stuck? `make hint L=07 P=rpcclient` shows one hint more each time.
  */
 #include <errno.h>
 #include <netdb.h>
@@ -55,44 +60,18 @@ static long parse_num(const char *s, long lo, long hi)
     return value;
 }
 
-/* Microseconds on the monotonic clock. Unlike the time of day it never
- * jumps (NTP, an admin changing the date), so it is the clock for timeouts. */
-static long long now_us(void)
-{
-    struct timespec ts;
-    if (clock_gettime(CLOCK_MONOTONIC, &ts) < 0)
-        die("clock_gettime");
-    return (long long)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
-}
+/* TODO(1): a clock for deadlines that never jumps (not the time of day)
+ * and is finer than whole seconds; tconnect needs the same.
+ * Read: README "A deadline, not a duration"; man 3 clock_gettime. */
 
-/* Is a the same address (family, IP and port) as b? Compare the fields,
- * not the whole structs: padding and unused fields may differ. */
-static int same_addr(const struct sockaddr *a, const struct sockaddr *b)
-{
-    if (a->sa_family != b->sa_family)
-        return 0;
-    if (a->sa_family == AF_INET) {
-        const struct sockaddr_in *a4 = (const struct sockaddr_in *)a;
-        const struct sockaddr_in *b4 = (const struct sockaddr_in *)b;
-        return a4->sin_port == b4->sin_port
-            && a4->sin_addr.s_addr == b4->sin_addr.s_addr;
-    }
-    if (a->sa_family == AF_INET6) {
-        const struct sockaddr_in6 *a6 = (const struct sockaddr_in6 *)a;
-        const struct sockaddr_in6 *b6 = (const struct sockaddr_in6 *)b;
-        return a6->sin6_port == b6->sin6_port
-            && memcmp(&a6->sin6_addr, &b6->sin6_addr,
-                      sizeof a6->sin6_addr) == 0;
-    }
-    return 0;
-}
+/* TODO(2), from lesson 05 (udpclient.c): your same_addr(a, b), which
+ * tells whether two socket addresses are the same family, IP and port.
+ * Read: README "Matching replies". */
 
-/* Does the reply end with the line's bytes? (An empty line matches any
- * reply.) memcmp, not strcmp: both may contain NUL bytes. */
-static int ends_with(const char *reply, size_t n, const char *line, size_t len)
-{
-    return n >= len && memcmp(reply + n - len, line, len) == 0;
-}
+/* TODO(3): does a reply of n bytes answer this line of len bytes? The
+ * server's reply ends with the line's bytes (README "Matching replies");
+ * both may hold NUL bytes, so string functions will not do. A reply to an
+ * earlier line, arriving late, must not be taken for this one's. */
 
 int main(int argc, char **argv)
 {
@@ -103,118 +82,25 @@ int main(int argc, char **argv)
     if (timeout_ms < 0 || tries < 0)
         usage();
 
-    /* Nothing here should raise SIGPIPE, but a client must never die of it
-     * (a closed stdout, say): then a failed write reports EPIPE instead. */
-    signal(SIGPIPE, SIG_IGN);
+    /* TODO(4): as in lesson 05: no write may kill the client by a signal;
+     * resolve HOST PORT (the resolver's own errors are printed as
+     * "rpcclient: getaddrinfo: REASON", exit 1), keep the server's
+     * address, make one UDP socket for the whole run (README "A new
+     * socket for each try", "Connection refused is no reply"). */
 
-    struct addrinfo hints, *res;
-    memset(&hints, 0, sizeof hints);
-    hints.ai_family = AF_UNSPEC;       /* IPv4 or IPv6, whatever HOST has */
-    hints.ai_socktype = SOCK_DGRAM;
-    int rc = getaddrinfo(argv[1], argv[2], &hints, &res);
-    if (rc != 0) {
-        /* getaddrinfo does not set errno: its reason comes from gai_strerror
-         * (except EAI_SYSTEM, which means "look at errno"). */
-        if (rc == EAI_SYSTEM)
-            die("getaddrinfo");
-        fprintf(stderr, "rpcclient: getaddrinfo: %s\n", gai_strerror(rc));
-        exit(1);
-    }
-    /* UDP has no connection to try, so the first address is the server. */
-    struct sockaddr_storage server;
-    socklen_t serverlen = res->ai_addrlen;
-    memcpy(&server, res->ai_addr, res->ai_addrlen);
-    /* The socket stays unconnected: we check the sender of each datagram
-     * ourselves, and an unconnected socket gets no ECONNREFUSED errors
-     * when nothing listens (we simply see no reply). */
-    int fd = socket(res->ai_family, res->ai_socktype, res->ai_protocol);
-    if (fd < 0)
-        die("socket");
-    freeaddrinfo(res);
-
-    static char reply[MAX_DATAGRAM];
-    char *line = NULL;
-    size_t cap = 0;
-    ssize_t len;
-
-    while ((len = getline(&line, &cap, stdin)) >= 0) {
-        if (len > 0 && line[len - 1] == '\n')
-            len--;              /* the datagram holds the line without it */
-
-        int matched = 0;
-        for (long try = 1; try <= tries && !matched; try++) {
-            if (sendto(fd, line, (size_t)len, 0,
-                       (struct sockaddr *)&server, serverlen) < 0)
-                die("sendto");
-
-            /* One deadline per send. Every wait below is "the time left
-             * until the deadline", so a discarded datagram does not give
-             * us a fresh TIMEOUT_MS. */
-            long long deadline = 0;
-            /* TODO(1): set deadline to TIMEOUT_MS after now, in the
-             * microseconds of now_us() (the monotonic clock).
-             * Read: man 2 clock_gettime, and this lesson's README.
-             * Then delete the two lines below: they only stop the program. */
-            errno = ENOSYS;
-            die("TODO(1)");
-
-            while (!matched) {
-                long long left = deadline - now_us();
-                if (left <= 0)
-                    break;      /* timed out: send again */
-
-                int ready = 0;
-                /* TODO(2): wait until fd is readable (POLLIN) or the time
-                 * left is over, with poll() on one struct pollfd. Its
-                 * timeout is in milliseconds and left in microseconds:
-                 * round up ((left + 999) / 1000), or you would wake up a
-                 * little early and resend too soon.
-                 * Read: man 2 poll, and this lesson's README.
-                 * Then delete the two lines below: they only stop the
-                 * program. */
-                errno = ENOSYS;
-                die("TODO(2)");
-                if (ready < 0) {
-                    if (errno == EINTR)
-                        continue;
-                    die("poll");
-                }
-                if (ready == 0)
-                    continue;   /* the loop checks the clock again */
-
-                struct sockaddr_storage from;
-                socklen_t fromlen = sizeof from;
-                ssize_t n = recvfrom(fd, reply, sizeof reply, 0,
-                                     (struct sockaddr *)&from, &fromlen);
-                if (n < 0)
-                    continue;   /* whatever went wrong, it is no reply */
-                /* TODO(3): discard (`continue`) a datagram that does not
-                 * match: one not from the server (same_addr() of from and
-                 * server, as in lesson 05), or whose last bytes are not
-                 * the line (ends_with(); a late reply to an earlier line).
-                 * Read: this lesson's README.
-                 * Then delete the four lines below: they only stop the
-                 * program. */
-                (void)same_addr;
-                (void)ends_with;
-                errno = ENOSYS;
-                die("TODO(3)");
-
-                if (fwrite(reply, 1, (size_t)n, stdout) != (size_t)n
-                    || putchar('\n') == EOF || fflush(stdout) == EOF)
-                    die("write");
-                matched = 1;
-            }
-        }
-        if (!matched) {
-            fprintf(stderr, "rpcclient: no reply after %ld tries\n", tries);
-            exit(1);
-        }
-    }
-    if (ferror(stdin))
-        die("read");
-
-    free(line);
-    close(fd);
-    return 0;
+    /* TODO(5): for each line of stdin (without its newline, any bytes):
+     * up to TRIES times, send it and wait for its reply until a deadline
+     * TIMEOUT_MS after that send. Datagrams from elsewhere, or that do not
+     * answer this line, are thrown away without giving you a fresh
+     * TIMEOUT_MS: recompute what is left of the deadline after each. When
+     * the reply comes, print its bytes and a newline, out at once, and go
+     * to the next line. If TRIES sends got no reply, say so on stderr and
+     * exit 1. At the end of stdin, exit 0.
+     * Read: README "Resending", "One deadline per send", "Counting tries",
+     * "A timeout in the wrong unit", "A buffer too small", "Printing the
+     * reply"; man 2 poll, man 2 sendto, man 2 recvfrom.
+     * Then delete the lines below: they only stop the program. */
+    (void)argv;
+    errno = ENOSYS;
+    die("TODO(1)");
 }

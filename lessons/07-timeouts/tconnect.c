@@ -5,6 +5,10 @@
  * for minutes. Made non-blocking, connect() returns EINPROGRESS at once; we
  * wait for the socket to become writable with poll(), up to one deadline for
  * all addresses together, and then read the outcome with SO_ERROR.
+ *
+ * Given: the includes, die(), usage(), parse_num() and the checking of the
+ * arguments. You write: the program, functions included (the TODOs).
+ * Stuck? `make hint L=07 P=tconnect` shows one hint more each time.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -50,88 +54,23 @@ static long parse_num(const char *s, long lo, long hi)
     return value;
 }
 
-/* Microseconds on the monotonic clock. Unlike the time of day it never
- * jumps (NTP, an admin changing the date), so it is the clock for timeouts. */
-static long long now_us(void)
-{
-    struct timespec ts;
-    if (clock_gettime(CLOCK_MONOTONIC, &ts) < 0)
-        die("clock_gettime");
-    return (long long)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
-}
+/* TODO(1): a clock for deadlines. Timeouts are measured on a clock that
+ * never jumps (not the time of day, which NTP or an admin may change),
+ * finer than whole seconds: a 700 ms limit must not become 1 s.
+ * Read: README "A deadline, not a duration"; man 3 clock_gettime
+ * (CLOCK_MONOTONIC). */
 
-/* Close fd after a failure, keeping the failure's errno (close() might
- * change it). Returns -1 so that callers can write "return fail(fd);". */
-static int fail(int fd)
-{
-    int saved_errno = errno;
-    close(fd);
-    errno = saved_errno;
-    return -1;
-}
-
-/* Start a non-blocking connect to ai and wait for its outcome until the
- * deadline. Returns the connected socket, or -1 with errno set (ETIMEDOUT
- * when the deadline passed first). */
-static int connect_until(const struct addrinfo *ai, long long deadline)
-{
-    int fd = socket(ai->ai_family, ai->ai_socktype, ai->ai_protocol);
-    if (fd < 0)
-        return -1;
-
-    /* TODO(1): make fd non-blocking: read its flags with
-     * fcntl(fd, F_GETFL), then set them again with O_NONBLOCK added
-     * (F_SETFL). If either call fails, `return fail(fd);`. Then connect()
-     * starts the handshake and returns -1 with errno EINPROGRESS at once.
-     * Read: man 2 fcntl, man 2 connect (EINPROGRESS), this lesson's README.
-     * Then delete the two lines below: they only stop the program. */
-    errno = ENOSYS;
-    die("TODO(1)");
-
-    if (connect(fd, ai->ai_addr, ai->ai_addrlen) == 0)
-        return fd;              /* connected at once (can happen locally) */
-    if (errno != EINPROGRESS)
-        return fail(fd);        /* failed at once, e.g. no route */
-
-    /* The socket becomes writable when the handshake is over, whether it
-     * succeeded or failed. */
-    for (;;) {
-        long long left = deadline - now_us();
-        if (left <= 0) {
-            errno = ETIMEDOUT;
-            return fail(fd);
-        }
-        int ready = 0;
-        /* TODO(2): wait until fd is writable (POLLOUT) or the time left is
-         * over, with poll() on one struct pollfd. Its timeout is in
-         * milliseconds and left in microseconds: round up
-         * ((left + 999) / 1000), or you would give up a little early.
-         * Read: man 2 poll.
-         * Then delete the two lines below: they only stop the program. */
-        errno = ENOSYS;
-        die("TODO(2)");
-        if (ready < 0) {
-            if (errno == EINTR)
-                continue;
-            return fail(fd);
-        }
-        if (ready > 0)
-            break;
-        /* ready == 0: the loop checks the clock again */
-    }
-
-    /* Writable does not mean connected: SO_ERROR holds the outcome
-     * (0, or the errno the connect would have returned). */
-    /* TODO(3): read the outcome into an int with getsockopt(fd,
-     * SOL_SOCKET, SO_ERROR, ...); if getsockopt fails, `return fail(fd);`.
-     * If the outcome is not 0, it is the reason the connect failed (for
-     * instance ECONNREFUSED): put it in errno and `return fail(fd);`.
-     * Read: man 2 getsockopt, man 2 connect (EINPROGRESS).
-     * Then delete the two lines below: they only stop the program. */
-    errno = ENOSYS;
-    die("TODO(3)");
-    return fd;
-}
+/* TODO(2): a function that connects one socket to one address (one entry
+ * of the resolver's list) but gives up at the deadline: start the
+ * connect without blocking, wait until the handshake is over or the
+ * deadline has passed (recomputing what is left after each wake-up), and
+ * then find out whether it succeeded: being writable is not being
+ * connected. Returns the connected socket, or -1 with errno set
+ * (ETIMEDOUT when the deadline passed first), having closed its socket.
+ * Read: README "The non-blocking connect", "Writable is not connected",
+ * "Operation now in progress", "A blocking connect"; man 2 connect
+ * (EINPROGRESS), man 2 fcntl (O_NONBLOCK), man 2 poll, SO_ERROR in
+ * man 7 socket. */
 
 int main(int argc, char **argv)
 {
@@ -141,35 +80,16 @@ int main(int argc, char **argv)
     if (timeout_ms < 0)
         usage();
 
-    /* One deadline for the whole program, set before anything can take
-     * time: every address gets only what is left of it. */
-    long long deadline = now_us() + timeout_ms * 1000LL;
-
-    struct addrinfo hints, *res, *ai;
-    memset(&hints, 0, sizeof hints);
-    hints.ai_family = AF_UNSPEC;       /* IPv4 or IPv6, whatever HOST has */
-    hints.ai_socktype = SOCK_STREAM;
-    int rc = getaddrinfo(argv[1], argv[2], &hints, &res);
-    if (rc != 0) {
-        /* getaddrinfo does not set errno: its reason comes from gai_strerror
-         * (except EAI_SYSTEM, which means "look at errno"). */
-        if (rc == EAI_SYSTEM)
-            die("getaddrinfo");
-        fprintf(stderr, "tconnect: getaddrinfo: %s\n", gai_strerror(rc));
-        exit(1);
-    }
-
-    int fd = -1;
-    for (ai = res; ai != NULL; ai = ai->ai_next) {
-        fd = connect_until(ai, deadline);
-        if (fd >= 0 || errno == ETIMEDOUT)
-            break;              /* connected, or no time left for others */
-    }
-    if (fd < 0)
-        die("connect");         /* errno is the last attempt's reason */
-    freeaddrinfo(res);
-
-    printf("connected\n");
-    close(fd);
-    return 0;
+    /* TODO(3): one deadline for the whole program, set before anything
+     * can take time. Resolve HOST PORT (any family; the resolver's own
+     * errors are printed as "tconnect: getaddrinfo: REASON", exit 1) and
+     * try each address in turn with what is left of the deadline, never
+     * a fresh TIMEOUT_MS each. On success print `connected` and exit 0;
+     * otherwise die with the last attempt's reason.
+     * Read: README "One deadline", "A timeout per address", "Trying every
+     * address"; man 3 getaddrinfo.
+     * Then delete the lines below: they only stop the program. */
+    (void)argv;
+    errno = ENOSYS;
+    die("TODO(1)");
 }

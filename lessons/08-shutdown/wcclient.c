@@ -5,6 +5,11 @@
  * end both directions, and we could not read the answer; shutdown(fd,
  * SHUT_WR) ends only our sending half: the server's recv() returns 0, and
  * we can still read its reply until it closes in turn.
+ *
+ * Given: the includes, die(), usage() and the checking of the arguments.
+ * You write: the program, functions included (the TODOs). Three functions
+ * are ones you wrote before: bring your own.
+ * Stuck? `make hint L=08 P=wcclient` shows one hint more each time.
  */
 #include <errno.h>
 #include <netdb.h>
@@ -28,141 +33,32 @@ static void usage(void)
     exit(2);
 }
 
-/* Send all len bytes: send() may send fewer than asked. Returns 0, or -1
- * with errno set. */
-static int send_all(int fd, const void *buf, size_t len)
-{
-    const char *p = buf;
-
-    while (len > 0) {
-        ssize_t n = send(fd, p, len, MSG_NOSIGNAL);
-        if (n < 0) {
-            if (errno == EINTR)
-                continue;
-            return -1;
-        }
-        p += n;
-        len -= (size_t)n;
-    }
-    return 0;
-}
-
-/* Write all len bytes: write() may write fewer than asked (a pipe that is
- * nearly full, for instance). Returns 0, or -1 with errno set. */
-static int write_all(int fd, const void *buf, size_t len)
-{
-    const char *p = buf;
-
-    while (len > 0) {
-        ssize_t n = write(fd, p, len);
-        if (n < 0) {
-            if (errno == EINTR)
-                continue;
-            return -1;
-        }
-        p += n;
-        len -= (size_t)n;
-    }
-    return 0;
-}
-
-/* Connect a TCP socket to host:port, trying every address getaddrinfo
- * gives, in order. On failure, print the reason and exit 1. */
-static int tcp_connect(const char *host, const char *port)
-{
-    struct addrinfo hints, *res = NULL, *ai;
-    memset(&hints, 0, sizeof hints);
-    hints.ai_family = AF_UNSPEC;       /* IPv4 or IPv6, whatever HOST has */
-    hints.ai_socktype = SOCK_STREAM;
-
-    int rc = getaddrinfo(host, port, &hints, &res);
-    if (rc != 0) {
-        /* getaddrinfo does not set errno: its reason comes from gai_strerror
-         * (except EAI_SYSTEM, which means "look at errno"). */
-        if (rc == EAI_SYSTEM)
-            die("getaddrinfo");
-        fprintf(stderr, "wcclient: getaddrinfo: %s\n", gai_strerror(rc));
-        exit(1);
-    }
-
-    int fd = -1;
-    int saved_errno = 0;
-    for (ai = res; ai != NULL; ai = ai->ai_next) {
-        fd = socket(ai->ai_family, ai->ai_socktype, ai->ai_protocol);
-        if (fd < 0) {
-            saved_errno = errno;
-            continue;
-        }
-        if (connect(fd, ai->ai_addr, ai->ai_addrlen) == 0)
-            break;                      /* connected */
-        /* Remember why, in case this was the last address; close() may
-         * change errno. */
-        saved_errno = errno;
-        close(fd);
-        fd = -1;
-    }
-    freeaddrinfo(res);
-
-    if (fd < 0) {
-        errno = saved_errno;
-        die("connect");
-    }
-    return fd;
-}
+/* TODO(1), from earlier lessons: your send_all(fd, buf, len) (lesson 06),
+ * your write_all(fd, buf, len) and your tcp_connect(host, port) (lesson 04,
+ * printing "wcclient: ..." on failure). Read: README "Trying every address". */
 
 int main(int argc, char **argv)
 {
     if (argc != 3)
         usage();
 
-    /* If the server is gone, a write would raise SIGPIPE and kill us
-     * without a word. Ignored, the call fails with EPIPE and we can say
-     * why ("Broken pipe"). */
-    signal(SIGPIPE, SIG_IGN);
+    /* TODO(2): connect to HOST PORT. If the server goes away while you
+     * send, the send must fail with a reason you can print, not kill you
+     * without a word (README "SIGPIPE", man 7 signal). */
 
-    int fd = tcp_connect(argv[1], argv[2]);
+    /* TODO(3): send all of stdin, whatever its size and bytes (NUL
+     * included), then tell the server "that is everything" while keeping
+     * the connection open the other way, for its reply. Closing the
+     * socket would end both directions.
+     * Read: README "Half-close", "Sending all of stdin", "Forgetting
+     * shutdown", "close or SHUT_RD instead of SHUT_WR"; man 2 shutdown. */
 
-    /* Send all of stdin, whatever its size: the server reads everything
-     * before it answers, so it never waits for us to read. */
-    char buf[65536];
-    for (;;) {
-        ssize_t n = read(STDIN_FILENO, buf, sizeof buf);
-        if (n == 0)
-            break;              /* end of stdin */
-        if (n < 0) {
-            if (errno == EINTR)
-                continue;
-            die("read");
-        }
-        if (send_all(fd, buf, (size_t)n) < 0)
-            die("send");
-    }
-
-    /* "I have sent everything": the server's recv() returns 0. The
-     * connection stays open the other way, for the reply. */
-    /* TODO(1): shut down the writing half of fd with shutdown() and
-     * SHUT_WR (not close(): we still have to read the reply). On failure
-     * die("shutdown").
-     * Read: man 2 shutdown, and this lesson's README.
-     * Then delete the two lines below: they only stop the program. */
+    /* TODO(4): copy the server's reply to stdout, exactly, until the
+     * server closes; a reset or any other error is an error (a message on
+     * stderr, exit 1), not the end of the reply. Then close and exit 0.
+     * Read: README "The reply", "One recv for the reply"; man 2 recv.
+     * Then delete the lines below: they only stop the program. */
+    (void)argv;
     errno = ENOSYS;
     die("TODO(1)");
-
-    for (;;) {
-        ssize_t n = 0;
-        /* TODO(2): receive the next piece of the reply into buf with
-         * recv(). 0: the server closed, the reply is complete: `break`.
-         * -1: retry on EINTR, else die("recv") (for instance "Connection
-         * reset by peer").
-         * Read: man 2 recv.
-         * Then delete the two lines below: they only stop the program. */
-        errno = ENOSYS;
-        die("TODO(2)");
-        if (write_all(STDOUT_FILENO, buf, (size_t)n) < 0)
-            die("write");
-    }
-
-    if (close(fd) < 0)
-        die("close");
-    return 0;
 }

@@ -6,6 +6,11 @@
  * still send our answer on the same connection. Also: stopping cleanly on
  * SIGTERM/SIGINT, with a flag set by a handler and a listener that is never
  * waited on for long, so the flag is seen quickly.
+ *
+ * Given: the includes, die(), usage(), parse_port() and the checking of the
+ * arguments. You write: the program, functions included (the TODOs). Two
+ * functions are ones you wrote before: bring your own.
+ * Stuck? `make hint L=08 P=wcserver` shows one hint more each time.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -20,10 +25,6 @@
 #include <sys/socket.h>
 #include <sys/types.h>
 #include <unistd.h>
-
-/* Set by the signal handler, read by the main loop. volatile sig_atomic_t
- * is the one type a handler may safely write and the program read. */
-static volatile sig_atomic_t stop_requested = 0;
 
 static void die(const char *call)
 {
@@ -55,111 +56,27 @@ static int parse_port(const char *s)
     return (int)value;
 }
 
-/* Send all len bytes: send() may send fewer than asked. Returns 0, or -1
- * with errno set. */
-static int send_all(int fd, const void *buf, size_t len)
-{
-    const char *p = buf;
+/* TODO(1), from earlier lessons: your send_all(fd, buf, len) (lesson 06)
+ * and your tcp_listen(port) (lesson 03). */
 
-    while (len > 0) {
-        ssize_t n = send(fd, p, len, MSG_NOSIGNAL);
-        if (n < 0) {
-            if (errno == EINTR)
-                continue;
-            return -1;
-        }
-        p += n;
-        len -= (size_t)n;
-    }
-    return 0;
-}
+/* TODO(2): a serve(client): read everything the client sends until its
+ * end of file (it half-closes: README "Half-close"), counting lines,
+ * words and bytes as wc does, then send `L W B\n` and return. Bytes are
+ * bytes: NUL and bytes >= 0x80 are part of words; only the six separators
+ * of the contract end a word, whatever the locale; a word may be split
+ * across two reads. A signal while you read is not a reason to drop this
+ * client; an error ends this client only.
+ * Read: README "What a word is", "Counting across reads", "Signed char",
+ * "NUL bytes", "Replying before the end", "EINTR in recv"; man 2 recv. */
 
-/* A listening TCP socket on every IPv4 address of this machine. */
-static int tcp_listen(int port)
-{
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    if (fd < 0)
-        die("socket");
-
-    /* Lets us restart at once on the same port, even while connections
-     * we closed are still in TIME_WAIT. */
-    int on = 1;
-    if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on) < 0)
-        die("setsockopt");
-
-    struct sockaddr_in addr;
-    memset(&addr, 0, sizeof addr);
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_ANY);
-    addr.sin_port = htons(port);
-    if (bind(fd, (struct sockaddr *)&addr, sizeof addr) < 0)
-        die("bind");
-
-    /* The backlog is how many finished connections the kernel keeps
-     * queued for us while we are busy; SOMAXCONN is the system's maximum. */
-    if (listen(fd, SOMAXCONN) < 0)
-        die("listen");
-    return fd;
-}
-
-static void on_stop_signal(int sig)
-{
-    (void)sig;
-    stop_requested = 1;         /* only this: a handler may do very little */
-}
-
-/* The word separators of wc: space, \t, \n, \v, \f, \r. Spelled out
- * rather than isspace(), whose answer depends on the locale. */
-static int is_separator(unsigned char c)
-{
-    return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f'
-        || c == '\r';
-}
-
-/* Read everything the client sends until its EOF, counting, then send
- * "L W B\n". Any error ends this client only, never the server. */
-static void serve(int client)
-{
-    unsigned char buf[8192];
-    uint64_t lines = 0, words = 0, bytes = 0;
-    int in_word = 0;            /* was the previous byte part of a word? */
-
-    for (;;) {
-        ssize_t n = recv(client, buf, sizeof buf, 0);
-        if (n == 0)
-            break;              /* EOF: the client did shutdown(SHUT_WR) */
-        if (n < 0) {
-            /* TODO(3): a SIGTERM while we serve interrupts recv() (we did
-             * not ask for SA_RESTART): it fails with errno EINTR. That is
-             * no reason to drop this client, which must still get its
-             * reply: in that case `continue` the loop.
-             * Read: man 7 signal ("Interruption of system calls"). */
-            fprintf(stderr, "wcserver: recv: %s\n", strerror(errno));
-            return;
-        }
-        /* A word may be split across two recv() calls: in_word carries
-         * the state from one chunk to the next. */
-        for (ssize_t i = 0; i < n; i++) {
-            if (buf[i] == '\n')
-                lines++;
-            if (is_separator(buf[i])) {
-                in_word = 0;
-            } else if (!in_word) {
-                in_word = 1;
-                words++;        /* the first byte of a new word */
-            }
-        }
-        bytes += (uint64_t)n;
-    }
-
-    char reply[80];
-    /* PRIu64 (from <inttypes.h>) is the printf format of a uint64_t. */
-    int len = snprintf(reply, sizeof reply,
-                       "%" PRIu64 " %" PRIu64 " %" PRIu64 "\n",
-                       lines, words, bytes);
-    if (send_all(client, reply, (size_t)len) < 0)
-        fprintf(stderr, "wcserver: send: %s\n", strerror(errno));
-}
+/* TODO(3): stopping cleanly. On SIGTERM or SIGINT the server finishes the
+ * client it is serving, stops accepting, and exits 0, promptly even when
+ * it is idle. A handler may do very little: it only records that a stop
+ * was asked, in the one type a handler may safely write. Interrupted
+ * calls must return (EINTR) rather than silently go on waiting.
+ * Read: README "Stopping cleanly", "No handler for SIGTERM", "Exiting in
+ * the handler", "A blocking accept that never returns", "Accepting after
+ * the signal"; man 2 sigaction (SA_RESTART), man 7 signal-safety. */
 
 int main(int argc, char **argv)
 {
@@ -169,74 +86,18 @@ int main(int argc, char **argv)
     if (port < 0)
         usage();
 
-    /* Writing to a connection the client has already closed raises SIGPIPE,
-     * which kills the process by default. A server must not die because of
-     * one client, so we ignore it and look at send()'s error instead. */
-    signal(SIGPIPE, SIG_IGN);
+    /* TODO(4): as in lesson 06: a client that goes away must not kill the
+     * server (README "SIGPIPE"); install your stop handlers (TODO(3));
+     * make the listening socket; print the ready line `listening on port
+     * N`, out at once (README "The ready line"). */
 
-    /* sigaction() rather than signal(): we want sa_flags WITHOUT
-     * SA_RESTART, so that a blocking call the signal interrupts returns
-     * EINTR instead of silently going on waiting. */
-    /* TODO(1): install on_stop_signal() as the handler of SIGTERM and of
-     * SIGINT with sigaction(): a struct sigaction set to zero, sa_handler
-     * = on_stop_signal, an empty sa_mask (sigemptyset), sa_flags = 0 (so
-     * no SA_RESTART). On failure die("sigaction").
-     * Read: man 2 sigaction, and this lesson's README.
-     * Then delete the three lines below: they only stop the program. */
-    (void)on_stop_signal;
+    /* TODO(5): until a stop is asked: wait for the next client without
+     * ever blocking so long that a stop goes unseen, accept it, serve()
+     * it, close it. Then close the listener and exit 0.
+     * Read: README "Stopping cleanly", "One client brings it down",
+     * "Leaking descriptors"; man 2 poll, man 2 accept.
+     * Then delete the lines below: they only stop the program. */
+    (void)port;
     errno = ENOSYS;
     die("TODO(1)");
-
-    int listener = tcp_listen(port);
-
-    struct sockaddr_in bound;
-    socklen_t boundlen = sizeof bound;   /* port 0: ask which one we got */
-    if (getsockname(listener, (struct sockaddr *)&bound, &boundlen) < 0)
-        die("getsockname");
-    printf("listening on port %d\n", ntohs(bound.sin_port));
-    /* stdout to a pipe is fully buffered: without this, whoever waits for
-     * our line would wait forever. */
-    fflush(stdout);
-
-    while (!stop_requested) {
-        /* Why not just accept()? A signal that arrives after we tested
-         * stop_requested but before accept() starts to block would not
-         * interrupt it, and we would sleep until the next client. So we
-         * block in poll() for at most 100 ms: even in that case we see the
-         * flag within 100 ms. (A signal during the wait makes poll()
-         * return EINTR at once.) */
-        int ready = 0;
-        /* TODO(2): wait at most 100 ms for a client to connect with
-         * poll(): one struct pollfd, the listener, POLLIN (a listening
-         * socket is "readable" when accept() has a connection to return).
-         * Read: man 2 poll, and this lesson's README.
-         * Then delete the two lines below: they only stop the program. */
-        errno = ENOSYS;
-        die("TODO(2)");
-        if (ready < 0) {
-            if (errno == EINTR)
-                continue;       /* the loop tests the flag */
-            die("poll");
-        }
-        if (ready == 0)
-            continue;           /* nobody yet: test the flag again */
-
-        /* A client is waiting, so accept() returns at once (and if it
-         * vanished meanwhile and accept() blocks, a signal still
-         * interrupts it with EINTR). */
-        int client = accept(listener, NULL, NULL);
-        if (client < 0) {
-            if (errno != EINTR)
-                fprintf(stderr, "wcserver: accept: %s\n", strerror(errno));
-            continue;
-        }
-        serve(client);
-        /* Closing sends our FIN after the reply, and frees the
-         * descriptor: forgetting it would leak one per client. */
-        close(client);
-    }
-
-    /* Connections still waiting in the backlog are reset by this close. */
-    close(listener);
-    return 0;
 }

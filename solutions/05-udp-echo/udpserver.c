@@ -51,6 +51,33 @@ static int parse_port(const char *s)
     return (int)value;
 }
 
+/* Build the reply to a request of n bytes: "[" + the time stamp without
+ * its newline + "] " + the request, into reply (room for n + 64 bytes).
+ * Returns the reply's length, or 0 if the time cannot be had. */
+static size_t make_reply(char *reply, const char *request, size_t n)
+{
+    time_t now = time(NULL);
+    const char *stamp = ctime(&now);    /* "Wed Nov 25 09:35:03 2026\n" */
+    if (stamp == NULL) {
+        fprintf(stderr, "udpserver: ctime: %s\n", strerror(errno));
+        return 0;
+    }
+
+    /* The payload may contain any byte, NUL included, so copy it with
+     * memcpy and a length; string functions (%s, strcat) would stop at a
+     * NUL. */
+    size_t len = 0;
+    reply[len++] = '[';
+    size_t stamplen = strcspn(stamp, "\n");
+    memcpy(reply + len, stamp, stamplen);
+    len += stamplen;
+    memcpy(reply + len, "] ", 2);
+    len += 2;
+    memcpy(reply + len, request, n);
+    len += n;
+    return len;
+}
+
 int main(int argc, char **argv)
 {
     if (argc != 2)
@@ -103,25 +130,9 @@ int main(int argc, char **argv)
         /* n == 0 is not an end of file: it is an empty datagram, a request
          * like any other. UDP has no end of file. */
 
-        time_t now = time(NULL);
-        const char *stamp = ctime(&now);    /* "Wed Nov 25 09:35:03 2026\n" */
-        if (stamp == NULL) {
-            fprintf(stderr, "udpserver: ctime: %s\n", strerror(errno));
+        size_t len = make_reply(reply, request, (size_t)n);
+        if (len == 0)
             continue;
-        }
-
-        /* Build "[" stamp-without-newline "] " payload. The payload may
-         * contain any byte, NUL included, so copy it with memcpy and a
-         * length; string functions (%s, strcat) would stop at a NUL. */
-        size_t len = 0;
-        reply[len++] = '[';
-        size_t stamplen = strcspn(stamp, "\n");
-        memcpy(reply + len, stamp, stamplen);
-        len += stamplen;
-        memcpy(reply + len, "] ", 2);
-        len += 2;
-        memcpy(reply + len, request, (size_t)n);
-        len += (size_t)n;
 
         if (sendto(fd, reply, len, 0, (struct sockaddr *)&from, fromlen) < 0)
             fprintf(stderr, "udpserver: sendto: %s\n", strerror(errno));

@@ -30,24 +30,6 @@ static void usage(void)
     exit(2);
 }
 
-/* PORT: 1 to 5 decimal digits, at most 65535. Returns -1 if malformed. */
-static int parse_port(const char *s)
-{
-    size_t len = strlen(s);
-    long value = 0;
-
-    if (len < 1 || len > 5)
-        return -1;
-    for (size_t i = 0; i < len; i++) {
-        if (s[i] < '0' || s[i] > '9')
-            return -1;
-        value = value * 10 + (s[i] - '0');
-    }
-    if (value > 65535)
-        return -1;
-    return (int)value;
-}
-
 /* A number made of decimal digits only, between lo and hi.
  * Returns -1 if malformed or out of range. */
 static long parse_num(const char *s, long lo, long hi)
@@ -66,6 +48,14 @@ static long parse_num(const char *s, long lo, long hi)
     if (value < lo)
         return -1;
     return value;
+}
+
+/* PORT: 1 to 5 decimal digits, at most 65535. Returns -1 if malformed. */
+static int parse_port(const char *s)
+{
+    if (strlen(s) > 5)
+        return -1;
+    return (int)parse_num(s, 0, 65535);
 }
 
 /* Send all len bytes: send() may send fewer than asked. Returns 0, or -1
