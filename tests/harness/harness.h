@@ -149,6 +149,15 @@ void expect_usage_errors(struct ctx *c, const char *const *argv, const char *con
  * does not know on stderr (EAI_SERVICE, or EAI_NONAME as some C libraries say). */
 void expect_unknown_service(struct ctx *c, struct proc *p);
 
+/* ---- measuring the program under test (measure.c) -------------------- */
+
+/* From /proc, at the moment of the call; -1 when it cannot be read (the
+ * program exited).  Sample them while a test drives the program. */
+long prog_cpu_ms(struct proc *p);     /* user + system CPU used so far, all threads */
+int prog_threads(struct proc *p);     /* its threads (entries of /proc/PID/task) */
+int prog_children(struct proc *p);    /* processes whose parent it is */
+long prog_rss_kib(struct proc *p);    /* resident memory (VmRSS) in KiB */
+
 /* ---- the peer: TCP --------------------------------------------------- */
 
 struct conn;

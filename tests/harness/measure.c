@@ -1,0 +1,112 @@
+/*
+ * measure.c - measuring the program under test from /proc: the CPU time it
+ * has used, its threads, its children and its resident memory.  A check
+ * samples these while it drives the program (e.g. "one thread and no
+ * children at every moment of the load", "RSS at most 64 MiB with 10,000
+ * idle clients", "at most 50 ms of CPU over an idle second").
+ */
+#include "internal.h"
+
+#include <ctype.h>
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* The fields of /proc/PID/stat after the command name "(...)", which may
+ * itself hold spaces and parentheses: we start after its last ')'.  The
+ * text from field 3 (state) on goes to buf; 0, or -1 if it cannot be read. */
+static int stat_fields(pid_t pid, char *buf, size_t cap)
+{
+    char path[64], raw[1024];
+    snprintf(path, sizeof path, "/proc/%ld/stat", (long)pid);
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return -1;
+    size_t n = fread(raw, 1, sizeof raw - 1, f);
+    fclose(f);
+    raw[n] = '\0';
+    char *close = strrchr(raw, ')');
+    if (!close || close[1] != ' ')
+        return -1;
+    snprintf(buf, cap, "%s", close + 2);
+    return 0;
+}
+
+long prog_cpu_ms(struct proc *p)
+{
+    char buf[1024];
+    if (stat_fields(p->pid, buf, sizeof buf) != 0)
+        return -1;
+    /* Field 3 is the state; utime and stime are fields 14 and 15 (clock
+     * ticks), and they count every thread of the process. */
+    unsigned long long utime = 0, stime = 0;
+    char *tok = strtok(buf, " ");
+    for (int field = 3; tok; field++, tok = strtok(NULL, " ")) {
+        if (field == 14)
+            utime = strtoull(tok, NULL, 10);
+        if (field == 15) {
+            stime = strtoull(tok, NULL, 10);
+            break;
+        }
+    }
+    long hz = sysconf(_SC_CLK_TCK);
+    if (hz <= 0)
+        hz = 100;
+    return (long)((utime + stime) * 1000ULL / (unsigned long long)hz);
+}
+
+int prog_threads(struct proc *p)
+{
+    char path[64];
+    snprintf(path, sizeof path, "/proc/%ld/task", (long)p->pid);
+    DIR *d = opendir(path);
+    if (!d)
+        return -1;
+    int n = 0;
+    struct dirent *e;
+    while ((e = readdir(d)))
+        if (e->d_name[0] != '.')
+            n++;
+    closedir(d);
+    return n;
+}
+
+int prog_children(struct proc *p)
+{
+    DIR *d = opendir("/proc");
+    if (!d)
+        return -1;
+    int n = 0;
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        if (!isdigit((unsigned char)e->d_name[0]))
+            continue;
+        char buf[1024];
+        if (stat_fields((pid_t)atol(e->d_name), buf, sizeof buf) != 0)
+            continue;
+        /* Field 3 is the state, field 4 the parent's pid. */
+        char state;
+        long ppid;
+        if (sscanf(buf, "%c %ld", &state, &ppid) == 2 && ppid == (long)p->pid && state != 'X')
+            n++;
+    }
+    closedir(d);
+    return n;
+}
+
+long prog_rss_kib(struct proc *p)
+{
+    char path[64], line[256];
+    snprintf(path, sizeof path, "/proc/%ld/status", (long)p->pid);
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return -1;
+    long kib = -1;
+    while (fgets(line, sizeof line, f))
+        if (sscanf(line, "VmRSS: %ld kB", &kib) == 1)
+            break;
+    fclose(f);
+    return kib;
+}
