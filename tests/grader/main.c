@@ -20,6 +20,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "grader.h"
+#include "report.h"
 
 static int usage(void)
 {
@@ -27,6 +28,7 @@ static int usage(void)
             "usage: grader [-j N] [--checkers DIR] [--cc CC] [--time-limit SECONDS] "
             "[--memory MiB] [--uid-base UID] SUBMISSIONS OUT\n"
             "       grader --probe    (which sandbox protections this machine allows)\n"
+            "       grader [--checkers DIR] --similarity-only SUBMISSIONS OUT  (only OUT/similarity.html)\n"
             "  SUBMISSIONS/<student>/<lesson>/<program>.c, e.g. class/alice/03-accept/greeter.c\n"
             "  OUT receives grades.csv, summary.md and <student>/{results.json,feedback.txt}\n"
             "  (from the workbook: make grade SUBMISSIONS=DIR OUT=DIR [J=N])\n");
@@ -186,11 +188,12 @@ int main(int argc, char **argv)
      * machine busy without starving the timing tests (see make bench-grade). */
     cfg.jobs = cpus > 0 ? (int)(2 * cpus < 64 ? 2 * cpus : 64) : 4;
     const char *cc = getenv("CC");
-    int i, probe_only = 0;
+    int i, probe_only = 0, similarity_only = 0;
     for (i = 1; i < argc && argv[i][0] == '-' && argv[i][1]; i++) {
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
         if (!strcmp(a, "--")) { i++; break; }
         if (!strcmp(a, "--probe")) { probe_only = 1; continue; }
+        if (!strcmp(a, "--similarity-only")) { similarity_only = 1; continue; }
         if (!v) return usage();
         if (!strcmp(a, "-j")) cfg.jobs = (int)number(v, 1, 64, "-j");
         else if (!strcmp(a, "--checkers")) cfg.checkers = v;
@@ -228,6 +231,8 @@ int main(int argc, char **argv)
     char *err = NULL;
     if (scan_class(&cfg, &cl, &err) != 0)
         die("%s", err);
+    if (similarity_only)   /* no grading: compare the submissions, write similarity.html */
+        return similarity_only_main(&cfg, &cl);
 
     catch_stop_signals();   /* from here on, an interrupt cleans up after us */
     make_workdir(&cfg);

@@ -12,6 +12,7 @@
 #include <unistd.h>
 #include "grader.h"
 #include "json.h"
+#include "report.h"
 
 /* A memory stream that becomes a file. */
 struct out { FILE *f; char *buf; size_t len; };
@@ -116,38 +117,44 @@ static void write_results_json(const struct student *s, const char *path)
     close_out(&o, path);
 }
 
-static void write_feedback(const struct student *s, const char *path, const char *when)
+/* Also report.html's text of the student (the same words, escaped there). */
+void feedback_student(FILE *f, const struct student *s, const char *when)
 {
-    struct out o;
-    open_out(&o);
     char *name = md_name(s->name);
-    fprintf(o.f, "Feedback for %s, graded %s\n", name, when);
-    fprintf(o.f, "(the same checks and report as `make check` in the workbook)\n\n");
+    fprintf(f, "Feedback for %s, graded %s\n", name, when);
+    fprintf(f, "(the same checks and report as `make check` in the workbook)\n\n");
     for (int i = 0; i < s->njobs; i++) {
-        feedback_program(o.f, s->jobs[i]);
-        fputc('\n', o.f);
+        feedback_program(f, s->jobs[i]);
+        fputc('\n', f);
     }
-    fprintf(o.f, "Summary for %s:\n", name);
+    fprintf(f, "Summary for %s:\n", name);
     int good = 0;
     for (int i = 0; i < s->njobs; i++) {
         const struct job *j = s->jobs[i];
         int pass = j->outcome == O_GRADED && j->passed == j->prog->ntests;
         good += pass;
-        fprintf(o.f, "  %-5s %-28s %d of %d tests%s%s\n", pass ? "pass" : "FAIL", j->rel, j->passed,
+        fprintf(f, "  %-5s %-28s %d of %d tests%s%s\n", pass ? "pass" : "FAIL", j->rel, j->passed,
                 j->prog->ntests, j->outcome == O_GRADED ? "" : ", ",
                 j->outcome == O_GRADED ? "" : job_status(j));
     }
-    fprintf(o.f, "%d of %d programs pass every test.\n", good, s->njobs);
+    fprintf(f, "%d of %d programs pass every test.\n", good, s->njobs);
     if (s->nignored) {
-        fprintf(o.f, "\nIgnored files (they name no known lesson or program; expected "
+        fprintf(f, "\nIgnored files (they name no known lesson or program; expected "
                      "<lesson>/<program>.c, e.g. 03-accept/greeter.c):\n");
         for (int i = 0; i < s->nignored; i++) {
             char *t = md_name(s->ignored[i]);
-            fprintf(o.f, "  ignored: %s\n", t);
+            fprintf(f, "  ignored: %s\n", t);
             free(t);
         }
     }
     free(name);
+}
+
+static void write_feedback(const struct student *s, const char *path, const char *when)
+{
+    struct out o;
+    open_out(&o);
+    feedback_student(o.f, s, when);
     close_out(&o, path);
 }
 
@@ -335,8 +342,17 @@ int write_outputs(const struct config *cfg, const struct caps *caps, struct clas
     fflush(o.f);
     fwrite(o.buf, 1, o.len, stdout);
     if (write_csv(cl, csv) != 0 || close_out(&o, md) != 0) bad = 1;
+    /* The two pictures of the class, last: they read what the others settled. */
+    char *sim = xasprintf("%s/similarity.html", cfg->out), *html = xasprintf("%s/report.html", cfg->out);
+    struct sim_stats ss;
+    if (similarity_report(cfg, cl, sim, &ss) != 0) bad = 1;
+    if (report_html(cfg, caps, cl, when, html, &ss) != 0) bad = 1;
     printf("Wrote %s, %s and, for each student, %s/<student>/results.json and feedback.txt.\n",
            csv, md, cfg->out);
+    printf("Class report: %s\nSimilarity report: %s (%d pair%s to look at, compared in %.2f s)\n",
+           html, sim, ss.pairs, ss.pairs == 1 ? "" : "s", ss.seconds);
+    free(sim);
+    free(html);
     free(csv);
     free(md);
     return bad ? -1 : 0;
