@@ -21,7 +21,7 @@ struct step {
 static struct proc *client(struct ctx *c, const char *host, int port, const char *in, size_t n)
 {
     return prog_start_stdin(c, (struct start){
-        .argv = ARGV("kvclient", host, str("%d", port)), .stdout_cap = 4 << 20 }, in, n);
+        .argv = ARGV("kvclient", host, str("%d", port)), .stdout_cap = 2 << 20 }, in, n);
 }
 
 /* Read the request frame the client must send; recognise the usual mistakes. */
