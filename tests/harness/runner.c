@@ -23,13 +23,31 @@
 #include <unistd.h>
 #include "internal.h"
 
-enum { TEST_BUDGET_S = 25, BACKSTOP_MS = 35000 };
-
-_Noreturn void test_passed(struct ctx *c);
+enum { TEST_BUDGET_S = 25, BACKSTOP_MS = 35000, MAX_JOBS = 64 };
 
 const char *scratch_base;
-static struct ctx *current;   /* for the watchdog, in a test's process */
-static char late[256];         /* its result, made before it may be needed */
+static struct ctx *current;   /* in a test's process: its context */
+static char late[512];         /* the watchdog's result, made before it may be needed */
+
+/* A failed result saying only why, made without allocating (the format is
+ * result_write's: "S status ms", then "o length" and the text). */
+static int abort_record(char *buf, size_t n, long ms, const char *why)
+{
+    return snprintf(buf, n, "S %d %ld\no %zu\n%s\n", (int)FAILED, ms, strlen(why), why);
+}
+
+_Noreturn void test_abort(const char *why)
+{
+    if (!current) {
+        fprintf(stderr, "check-%s: %s\n", LESSON.dir, why);
+        exit(2);
+    }
+    char rec[512];
+    int n = abort_record(rec, sizeof rec, now_ms(current), why);
+    proc_kill_all(current);
+    (void)!write(current->result_fd, rec, (size_t)n);
+    _exit(0);
+}
 
 static void watchdog(int sig)
 {
@@ -43,8 +61,9 @@ static _Noreturn void run_in_child(const struct test *t, const char *exe, const 
 {
     struct ctx c = { .test = t, .exe = exe, .name = name, .result_fd = fd, .t0 = mono_ms() };
     current = &c;
-    const char *why = str("the test did not finish within %d s: the checker stopped it", TEST_BUDGET_S);
-    snprintf(late, sizeof late, "S 1 %d\no %zu\n%s\n", TEST_BUDGET_S * 1000, strlen(why), why);
+    const char *why = str("the test did not finish within %d s: the checker stopped it",
+                          TEST_BUDGET_S);
+    abort_record(late, sizeof late, TEST_BUDGET_S * 1000L, why);
     signal(SIGALRM, watchdog);
     alarm(TEST_BUDGET_S);
     prctl(PR_SET_CHILD_SUBREAPER, 1);   /* daemons the program leaves come back to us */
@@ -56,7 +75,8 @@ struct slot {
     pid_t pid;
     int fd;
     char *buf;
-    size_t len, cap;
+    size_t len;
+    size_t cap;
     long start;
     int done;
     struct result r;
@@ -67,13 +87,19 @@ static void collect(struct slot *s)
     int st;
     waitpid(s->pid, &st, 0);
     close(s->fd);
-    if (result_parse(s->buf ? s->buf : "", s->len, &s->r) != 0) {
-        memset(&s->r, 0, sizeof s->r);
-        s->r.status = FAIL;
-        s->r.observed = WIFSIGNALED(st)
-            ? str("the checker's test process died (signal %d): a bug in the checker", WTERMSIG(st))
-            : "the checker's test process gave no result: a bug in the checker";
+    const char *buf = s->buf;
+    if (!buf)
+        buf = "";
+    if (result_parse(buf, s->len, &s->r) == 0) {
+        s->done = 1;
+        return;
     }
+    memset(&s->r, 0, sizeof s->r);
+    s->r.status = FAILED;
+    s->r.observed = "the checker's test process gave no result: a bug in the checker";
+    if (WIFSIGNALED(st))
+        s->r.observed = str("the checker's test process died (signal %d): a bug in the checker",
+                            WTERMSIG(st));
     s->done = 1;
 }
 
@@ -81,9 +107,14 @@ static void collect(struct slot *s)
 static int listed(const char *list, const char *name)
 {
     size_t n = strlen(name);
-    for (const char *s = list; s; s = strchr(s, ',') ? strchr(s, ',') + 1 : NULL)
+    const char *s = list;
+    while (s) {
         if (!strncmp(s, name, n) && (s[n] == ',' || s[n] == 0))
             return 1;
+        s = strchr(s, ',');
+        if (s)
+            s++;
+    }
     return 0;
 }
 
@@ -94,26 +125,71 @@ static int usage(void)
     return 2;
 }
 
+static int format_named(const char *f)
+{
+    if (!strcmp(f, "tap"))
+        return FMT_TAP;
+    if (!strcmp(f, "json"))
+        return FMT_JSON;
+    if (!strcmp(f, "human"))
+        return FMT_HUMAN;
+    return -1;
+}
+
+/* Read what the test's process sent; at its end, its result is known. */
+static int take(struct slot *t)
+{
+    if (t->len + 65536 > t->cap) {
+        t->cap = 2 * t->cap + 65536;
+        t->buf = xrealloc(t->buf, t->cap);
+    }
+    ssize_t r = read(t->fd, t->buf + t->len, t->cap - t->len);
+    if (r > 0) {
+        t->len += (size_t)r;
+        return 0;
+    }
+    collect(t);
+    return 1;
+}
+
 int main(int argc, char **argv)
 {
-    int format = FMT_HUMAN, jobs = 4, list = 0, max_fail = 0;
-    const char *only = NULL, *color = getenv("NO_COLOR") && *getenv("NO_COLOR") ? "never" : "auto";
+    int format = FMT_HUMAN;
+    int jobs = 4;
+    int list = 0;
+    int max_fail = 0;
+    const char *only = NULL;
+    const char *color = "auto";
+    if (getenv("NO_COLOR") && *getenv("NO_COLOR"))
+        color = "never";
     int i;
     for (i = 1; i < argc && argv[i][0] == '-'; i++) {
         if (!strcmp(argv[i], "--format") && i + 1 < argc) {
-            const char *f = argv[++i];
-            format = !strcmp(f, "tap") ? FMT_TAP : !strcmp(f, "json") ? FMT_JSON
-                   : !strcmp(f, "human") ? FMT_HUMAN : -1;
-            if (format < 0) return usage();
-        } else if (!strcmp(argv[i], "--only") && i + 1 < argc) only = argv[++i];
-        else if (!strcmp(argv[i], "-j") && i + 1 < argc) jobs = atoi(argv[++i]);
-        else if (!strcmp(argv[i], "--max-fail") && i + 1 < argc) max_fail = atoi(argv[++i]);
-        else if (!strcmp(argv[i], "--list")) list = 1;
-        else if (!strncmp(argv[i], "--color=", 8)) color = argv[i] + 8;
-        else return usage();
+            i++;
+            format = format_named(argv[i]);
+            if (format < 0)
+                return usage();
+        } else if (!strcmp(argv[i], "--only") && i + 1 < argc) {
+            i++;
+            only = argv[i];
+        } else if (!strcmp(argv[i], "-j") && i + 1 < argc) {
+            i++;
+            jobs = atoi(argv[i]);
+        } else if (!strcmp(argv[i], "--max-fail") && i + 1 < argc) {
+            i++;
+            max_fail = atoi(argv[i]);
+        } else if (!strcmp(argv[i], "--list")) {
+            list = 1;
+        } else if (!strncmp(argv[i], "--color=", 8)) {
+            color = argv[i] + 8;
+        } else {
+            return usage();
+        }
     }
     if (argc - i != (list ? 1 : 2) || jobs < 1)
         return usage();
+    if (jobs > MAX_JOBS)
+        jobs = MAX_JOBS;
     const struct program *prog = LESSON.programs;
     while (prog->name && strcmp(prog->name, argv[i]))
         prog++;
@@ -121,11 +197,18 @@ int main(int argc, char **argv)
         fprintf(stderr, "check-%s: no program named '%s' in this lesson\n", LESSON.dir, argv[i]);
         return 2;
     }
-    const struct test *tests[128];
+    /* As many tests as the table has: no limit to meet or to miss. */
+    int ntable = 0;
+    while (prog->tests[ntable].name)
+        ntable++;
+    const struct test **tests = xcalloc((size_t)ntable, sizeof *tests);
     int n = 0;
-    for (const struct test *t = prog->tests; t->name && n < 128; t++)
-        if (!only || listed(only, t->name))
-            tests[n++] = t;
+    for (int k = 0; k < ntable; k++) {
+        if (!only || listed(only, prog->tests[k].name)) {
+            tests[n] = &prog->tests[k];
+            n++;
+        }
+    }
     if (list) {
         for (int k = 0; k < n; k++)
             printf("%s\t%s\n", tests[k]->name, tests[k]->what);
@@ -144,7 +227,9 @@ int main(int argc, char **argv)
     use_color = !strcmp(color, "always") || (!strcmp(color, "auto") && isatty(1));
     /* Every test's scratch directories live here; removed at the end even
      * when a test's process was killed before it could clean up. */
-    const char *tmp = getenv("TMPDIR") && *getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
+    const char *tmp = getenv("TMPDIR");
+    if (!tmp || !*tmp)
+        tmp = "/tmp";
     scratch_base = mkdtemp(str("%s/check.XXXXXX", tmp));
     if (!scratch_base) {
         fprintf(stderr, "check-%s: cannot make a directory in %s: %s\n", LESSON.dir, tmp,
@@ -155,19 +240,30 @@ int main(int argc, char **argv)
     signal(SIGPIPE, SIG_IGN);   /* the peer's own writes must never kill the checker */
     fflush(stdout);
 
-    struct slot *s = calloc((size_t)n, sizeof *s);
-    int next = 0, printed = 0, running = 0, passed = 0, failed = 0, skipped = 0;
+    struct slot *s = xcalloc((size_t)n, sizeof *s);
+    struct pollfd fds[MAX_JOBS];
+    int idx[MAX_JOBS];
+    int next = 0;
+    int printed = 0;
+    int running = 0;
+    int passed = 0;
+    int failed = 0;
+    int skipped = 0;
     report_begin(format, LESSON.dir, prog->name, n);
     while (printed < n) {
         /* --max-fail: enough is known; the tests not started are not run. */
-        for (; max_fail && failed >= max_fail && next < n; next++) {
+        while (max_fail && failed >= max_fail && next < n) {
             s[next].done = 1;
-            s[next].r.status = SKIP;
+            s[next].r.status = SKIPPED;
             s[next].r.observed = "not run: --max-fail reached";
+            next++;
         }
         while (running < jobs && next < n) {
             int p[2];
-            if (pipe2(p, O_CLOEXEC) != 0) { perror("pipe"); return 2; }
+            if (pipe2(p, O_CLOEXEC) != 0) {
+                perror("pipe");
+                return 2;
+            }
             s[next].pid = fork();
             if (s[next].pid == 0) {
                 close(p[0]);
@@ -176,21 +272,25 @@ int main(int argc, char **argv)
             close(p[1]);
             s[next].fd = p[0];
             s[next].start = mono_ms();
-            next++, running++;
+            next++;
+            running++;
         }
-        struct pollfd fds[128];
-        int idx[128], m = 0;
-        for (int k = 0; k < next; k++)
-            if (!s[k].done) { fds[m] = (struct pollfd){ s[k].fd, POLLIN, 0 }; idx[m++] = k; }
-        if (m && poll(fds, (nfds_t)m, 1000) < 0 && errno != EINTR) { perror("poll"); return 2; }
+        int m = 0;
+        for (int k = 0; k < next; k++) {
+            if (s[k].done)
+                continue;
+            fds[m] = (struct pollfd){ .fd = s[k].fd, .events = POLLIN };
+            idx[m] = k;
+            m++;
+        }
+        if (m && poll(fds, (nfds_t)m, 1000) < 0 && errno != EINTR) {
+            perror("poll");
+            return 2;
+        }
         for (int q = 0; q < m; q++) {
             struct slot *t = &s[idx[q]];
             if (fds[q].revents) {
-                if (t->len + 65536 > t->cap) t->buf = realloc(t->buf, t->cap = 2 * t->cap + 65536);
-                ssize_t r = read(t->fd, t->buf + t->len, t->cap - t->len);
-                if (r > 0) { t->len += (size_t)r; continue; }
-                collect(t);
-                running--;
+                running -= take(t);
             } else if (mono_ms() - t->start > BACKSTOP_MS) {
                 kill(t->pid, SIGKILL);   /* the watchdog failed: never wait forever */
                 collect(t);
@@ -199,7 +299,12 @@ int main(int argc, char **argv)
         }
         while (printed < n && s[printed].done) {
             struct result *r = &s[printed].r;
-            if (r->status == PASS) passed++; else if (r->status == FAIL) failed++; else skipped++;
+            if (r->status == PASSED)
+                passed++;
+            else if (r->status == FAILED)
+                failed++;
+            else
+                skipped++;
             report_test(format, printed, LESSON.dir, tests[printed], r);
             printed++;
         }
