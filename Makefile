@@ -70,10 +70,10 @@ demo: $(ALL_CHECKERS)
 # (DIR/<student>/<lesson>/<program>.c); without SUBMISSIONS it grades the
 # bundled sample class into $(BUILD)/grade-sample.  See docs/grading.md.
 GRADER := $(BUILD)/grader
-$(GRADER): $(wildcard tests/grader/*.c tests/grader/*.h)
+$(GRADER): $(wildcard tests/grader/*.c tests/grader/*.h) tests/harness/shared.c tests/harness/shared.h
 	@mkdir -p $(@D)
 	@echo "building the grader"
-	@$(CC) $(CFLAGS) -Werror -o $@ $(wildcard tests/grader/*.c)
+	@$(CC) $(CFLAGS) -Werror -o $@ $(wildcard tests/grader/*.c) tests/harness/shared.c
 
 grade: $(ALL_CHECKERS) $(GRADER)
 	@test -d tests/grader || { echo "make grade is for instructors: the student pack leaves the grader out"; exit 2; }

@@ -178,8 +178,8 @@ static void service_name(struct ctx *c)
     struct servent *s = getservbyname("daytime", "tcp");
     if (!s)
         skip(c, "this machine's /etc/services has no daytime/tcp entry");
-    if (!is_root())
-        skip(c, str("listening on port %d (daytime) needs root", ntohs(s->s_port)));
+    /* Port 13 needs privilege: a private network (a user namespace when not root). */
+    stage_private_net(c);
     /* A random 127.x.y.z: parallel checks each get their own address. */
     unsigned r = (unsigned)getpid() * 2654435761u;
     char *addr = str("127.%u.%u.%u", 1 + r % 254, 1 + (r >> 8) % 254, 1 + (r >> 16) % 254);
@@ -270,74 +270,14 @@ static void reset_mid_stream(struct ctx *c)
 
 /* ---- a name with several addresses ------------------------------------ */
 
-/* In a child with the same private hosts file the program will get (mount
- * namespace, "hosts: files"): the addresses of name, one a line, in
- * getaddrinfo's order (it sorts them, RFC 3484), or "!reason". */
-static char *resolve_privately(const char *hosts, const char *name)
-{
-    char dir[] = "/tmp/check-hosts.XXXXXX";
-    if (!mkdtemp(dir))
-        return str("!mkdtemp: %s", strerror(errno));
-    char *hf = str("%s/hosts", dir), *nf = str("%s/nsswitch.conf", dir);
-    FILE *f = fopen(hf, "w"), *g = fopen(nf, "w");
-    if (f) { fputs(hosts, f); fclose(f); }
-    if (g) { fputs("hosts: files\n", g); fclose(g); }
-    int pfd[2];
-    if (pipe(pfd) != 0)
-        return str("!pipe: %s", strerror(errno));
-    pid_t pid = fork();
-    if (pid == 0) {
-        FILE *o = fdopen(pfd[1], "w");
-        if (unshare(CLONE_NEWNS) != 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0 ||
-            mount(hf, "/etc/hosts", NULL, MS_BIND, NULL) != 0 ||
-            mount(nf, "/etc/nsswitch.conf", NULL, MS_BIND, NULL) != 0) {
-            fprintf(o, "!a private /etc/hosts needs a mount namespace: %s", strerror(errno));
-            _exit(1);
-        }
-        struct addrinfo hints = { .ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM }, *res;
-        int rc = getaddrinfo(name, "80", &hints, &res);
-        if (rc != 0)
-            fprintf(o, "!getaddrinfo(%s) under a private hosts file: %s", name, gai_strerror(rc));
-        for (struct addrinfo *ai = rc ? NULL : res; ai; ai = ai->ai_next) {
-            char h[NI_MAXHOST];
-            if (getnameinfo(ai->ai_addr, ai->ai_addrlen, h, sizeof h, NULL, 0, NI_NUMERICHOST) == 0)
-                fprintf(o, "%s\n", h);
-        }
-        fclose(o);
-        _exit(0);
-    }
-    close(pfd[1]);
-    char buf[1024];
-    size_t len = 0;
-    while (pid > 0 && len < sizeof buf - 1 && readable(pfd[0], 2000)) {
-        ssize_t r = read(pfd[0], buf + len, sizeof buf - 1 - len);
-        if (r <= 0)
-            break;
-        len += (size_t)r;
-    }
-    buf[len] = 0;
-    close(pfd[0]);
-    if (pid > 0) {
-        kill(pid, SIGKILL);
-        waitpid(pid, NULL, 0);
-    }
-    unlink(hf);
-    unlink(nf);
-    rmdir(dir);
-    if (pid < 0)
-        return str("!fork: %s", strerror(errno));
-    return len ? str("%s", buf) : str("!getaddrinfo gave no answer");
-}
-
 static void several_addresses(struct ctx *c)
 {
-    if (!is_root())
-        skip(c, "giving a name several addresses needs a private /etc/hosts (root only)");
     const char *hosts = have_ipv6() ? "127.0.0.3 multi.test\n::1 multi.test\n127.0.0.2 multi.test\n"
                                     : "127.0.0.3 multi.test\n127.0.0.2 multi.test\n";
-    char *order = resolve_privately(hosts, "multi.test");
-    if (order[0] == '!')
-        skip(c, order + 1);
+    char **addrs = hosts_order(c, hosts, "multi.test", SOCK_STREAM);
+    char *order = str("%s", "");
+    for (int i = 0; addrs[i]; i++)
+        order = str("%s%s\n", order, addrs[i]);
     /* Listen only on the address fetch will try last: the others refuse. */
     char *last = order + strlen(order) - 1;
     *last = 0;

@@ -248,8 +248,7 @@ static void echo_one_line(struct ctx *c, struct start s, struct listener *l, con
 
 static void every_address(struct ctx *c)
 {
-    if (!is_root())
-        skip(c, "a name with two addresses needs a private /etc/hosts (the checker is not root)");
+    need_private_hosts(c);
     /* glibc sorts 127.0.0.1 first; nothing listens there on this port. */
     struct listener *l = tcp_listener(c, AF_INET, "127.0.0.2", 5);
     note(c, "echohost has two addresses, 127.0.0.1 (tried first, refused) and 127.0.0.2 "
@@ -261,8 +260,8 @@ static void every_address(struct ctx *c)
 
 static void service_name(struct ctx *c)
 {
-    if (!is_root())
-        skip(c, "listening on port 7 (the echo service) needs root");
+    /* Port 7 needs privilege: a private network (a user namespace when not root). */
+    stage_private_net(c);
     struct listener *l = tcp_listener_at(c, AF_INET, "127.0.0.1", 7, 5);
     echo_one_line(c, (struct start){ .argv = ARGV("echoclient", "127.0.0.1", "echo") }, l,
                   "port by name\n");

@@ -2,43 +2,35 @@
  * its EOF, one client after another. */
 #define _GNU_SOURCE
 #include <errno.h>
-#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <netinet/in.h>
-#include <linux/tcp.h>
 #include "check.h"
-
-static struct proc *srv;          /* the server of this test, if any */
-static struct conn *conns[64];    /* c1, c2 ... in the order of connection */
-static int nconns;
 
 static int server(struct ctx *c, struct proc **p)
 {
+    struct proc *srv;
     int port = server_start(c, &srv, ARGV("echoserver", "0"));
-    if (p) *p = srv;
+    if (p)
+        *p = srv;
     return port;
+}
+
+/* The server this test started last (NULL: none yet). */
+static struct proc *the_server(struct ctx *c)
+{
+    return prog_started(c, -1);
 }
 
 static struct conn *dial(struct ctx *c, int port)
 {
-    struct conn *k = tcp_connect(c, AF_INET, port);
-    if (nconns < 64)
-        conns[nconns++] = k;
-    return k;
-}
-
-static int id_of(struct conn *k)
-{
-    for (int i = 0; i < nconns; i++)
-        if (conns[i] == k)
-            return i + 1;
-    return 1;   /* one dial() did not number */
+    return tcp_connect(c, AF_INET, port);
 }
 
 /* Is the server spinning: running all the time, never waiting in a call? */
-static int spinning(void)
+static int spinning(struct ctx *c)
 {
+    struct proc *srv = the_server(c);
     if (!srv || !prog_running(srv))
         return 0;
     for (int i = 0; i < 5; i++) {
@@ -53,6 +45,7 @@ static int spinning(void)
  * exited), it must still run. */
 static void still_serving(struct ctx *c, const char *after)
 {
+    struct proc *srv = the_server(c);
     for (int i = 0; i < 500 && prog_running(srv) && !prog_asleep(srv); i++)
         pause_ms(1);
     expect_still_running(c, srv, after);
@@ -66,11 +59,11 @@ static const char *SPIN_HINT =
 /* Expect the n bytes `want` from the server on k. */
 static void expect_reply(struct ctx *c, struct conn *k, const char *want, size_t n, long ms)
 {
-    struct got g = receive(c, k, id_of(k), n, ms);
+    struct got g = conn_recv(c, k, n, ms);
     char *diff = first_difference(want, n, g.buf, g.len);
     if (!diff)
         return;
-    int spin = !g.len && !g.eof && !g.err && spinning();
+    int spin = !g.len && !g.eof && !g.err && spinning(c);
     const char *hint = spin ? SPIN_HINT : NULL, *see = spin ? "#ignoring-eof" : NULL;
     if (g.len && memcmp(want, g.buf, g.len)) {
         hint = "Other bytes came back than were sent: send exactly the n bytes recv() returned, "
@@ -111,7 +104,7 @@ static void expect_server_eof(struct ctx *c, struct conn *k)
                      "the client sent were never read: read until recv() returns 0, then "
                      "close(), without SO_LINGER.", .see = "#half-close");
     if (end == ETIMEDOUT) {
-        int spin = spinning();
+        int spin = spinning(c);
         FAIL(c, .expected = "EOF within 2000 ms of the client's FIN",
              .observed = "the connection stayed open",
              .hint = spin ? SPIN_HINT
@@ -159,8 +152,7 @@ static void one_byte_pieces(struct ctx *c)
 {
     const char *first = "ping\n", *rest = "one byte at a time\n";
     struct conn *k = dial(c, server(c, NULL));
-    int one = 1;
-    setsockopt(conn_fd(k), IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    conn_nodelay(k);
     /* Each byte must come back before the next one is sent. */
     for (size_t i = 0; first[i]; i++) {
         conn_send(c, k, first + i, 1);
@@ -171,45 +163,43 @@ static void one_byte_pieces(struct ctx *c)
     finish_client(c, k);
 }
 
+/* The rest of the data, sent with the FIN while the server is stopped. */
+struct rest {
+    const char *data;
+    size_t n;
+    size_t total;
+};
+
+static void send_rest_frozen(struct ctx *c, struct conn *k, const struct got *so_far, void *arg)
+{
+    const struct rest *r = arg;
+    struct proc *srv = the_server(c);
+    /* The last 32 KiB and the FIN reach the server together: stopped, it
+     * cannot read the bytes before the FIN comes. */
+    peer_record(c, 0, "%zu of the %zu bytes have come back so far", so_far->len, r->total);
+    prog_freeze(c, srv);
+    conn_send(c, k, r->data, r->n);
+    conn_half_close(c, k);
+    prog_thaw(c, srv);
+}
+
 static void half_close_in_flight(struct ctx *c)
 {
-    size_t n = 1u << 20, tail = 32u << 10, sent = 0, recvd = 0;
-    char *data = random_bytes(n, 7), *got = malloc(n);
+    size_t n = 1u << 20;
+    size_t tail = 32u << 10;
+    char *data = random_bytes(n, 7);
     struct conn *k = dial(c, server(c, NULL));
-    int fd = conn_fd(k), eof = 0, err = 0;
-    peer_record(c, 1, "c1: %s, reading the echo while sending", describe(data, n - tail));
-    while (recvd < n && !eof && !err) {
-        struct pollfd pf = { fd, POLLIN | (sent < n - tail ? POLLOUT : 0), 0 };
-        if (poll(&pf, 1, 2000) <= 0)
-            break;
-        if (sent < n - tail && (pf.revents & POLLOUT)) {
-            size_t want = n - tail - sent;
-            ssize_t s = send(fd, data + sent, want > 65536 ? 65536 : want, MSG_NOSIGNAL);
-            if (s > 0) sent += (size_t)s;
-            else if (errno != EAGAIN && errno != EINTR) err = errno;
-            if (sent == n - tail) {
-                /* The last 32 KiB and the FIN reach the server together:
-                 * stopped, it cannot read the bytes before the FIN comes. */
-                peer_record(c, 0, "%zu of the %zu bytes have come back so far", recvd, n);
-                prog_freeze(c, srv);
-                conn_send(c, k, data + sent, tail);
-                sent = n;
-                conn_half_close(c, k);
-                prog_thaw(c, srv);
-            }
-        }
-        ssize_t r = recv(fd, got + recvd, n - recvd, MSG_DONTWAIT);
-        if (r > 0) recvd += (size_t)r;
-        else if (r == 0) eof = 1;
-        else if (errno != EAGAIN && errno != EINTR) err = errno;
-    }
-    peer_record(c, -1, "c1: %s%s", describe(got, recvd),
-                eof ? ", then EOF" : err ? str(", then %s", strerror(err)) : "");
-    char *diff = first_difference(data, n, got, recvd);
+    struct rest rest = { .data = data + n - tail, .n = tail, .total = n };
+    struct got g = conn_echo(c, k, data, n - tail, n, 2000, send_rest_frozen, &rest);
+    char *diff = first_difference(data, n, g.buf, g.len);
+    const char *then = "nothing more for 2000 ms";
+    if (g.eof)
+        then = "EOF";
+    else if (g.err)
+        then = strerror(g.err);
     if (diff)
         FAIL(c, .expected = str("all %zu bytes back, then EOF", n),
-             .observed = str("%zu bytes came back, then %s; %s", recvd,
-                             eof ? "EOF" : err ? strerror(err) : "nothing more for 2000 ms", diff));
+             .observed = str("%zu bytes came back, then %s; %s", g.len, then, diff));
     expect_server_eof(c, k);
 }
 
@@ -229,7 +219,7 @@ static void closes_without_reading(struct ctx *c)
     prog_freeze(c, p);
     conn_send(c, k1, data, n);
     conn_half_close(c, k1);
-    fin_sent(conn_fd(k1), 500);
+    conn_wait_sent(k1, 500);
     conn_reset(c, k1);
     prog_thaw(c, p);
     still_serving(c, "a client closed without reading its echo");
@@ -245,7 +235,7 @@ static void client_resets(struct ctx *c)
     struct conn *k1 = dial(c, port);
     conn_send(c, k1, data, n);
     expect_reply(c, k1, data, 4096, 2000);
-    for (int i = 0; i < 500 && !prog_asleep(srv); i++)
+    for (int i = 0; i < 500 && !prog_asleep(the_server(c)); i++)
         pause_ms(1);   /* until it has echoed what it could, and waits */
     conn_reset(c, k1);
     still_serving(c, "a client reset its connection");
@@ -288,8 +278,8 @@ static void second_client_waits(struct ctx *c)
 
 static void many_clients(struct ctx *c)
 {
-    struct proc *p = srv = prog_start(c, (struct start){ .argv = ARGV("echoserver", "0"),
-                                                         .nofile = 16 });
+    struct proc *p = prog_start(c, (struct start){ .argv = ARGV("echoserver", "0"),
+                                                   .nofile = 16 });
     int port = expect_ready(c, p, 3000);
     note(c, "The server runs with RLIMIT_NOFILE 16: after fds 0-2 and the listening socket, "
             "12 descriptors are left for clients.");
@@ -310,7 +300,8 @@ static void restart_same_port(struct ctx *c)
     echo_line(c, k, "before the restart\n", 2000);
     /* Stopped with c1 still open: its end of c1 still holds the port. */
     prog_stop(c, p);
-    server_start(c, &srv, ARGV("echoserver", str("%d", port)));
+    struct proc *again;
+    server_start(c, &again, ARGV("echoserver", str("%d", port)));
     struct conn *k2 = dial(c, port);
     echo_line(c, k2, "after the restart\n", 2000);
     finish_client(c, k2);

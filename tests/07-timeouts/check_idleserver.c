@@ -3,18 +3,22 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <netinet/in.h>
-#include <netinet/tcp.h>
 #include <string.h>
 #include <sys/socket.h>
 #include "check.h"
 
 #define CUT_LATE 500   /* idleserver: at most this late (contract) */
 
-static struct proc *server;
-
 static int idle_start(struct ctx *c, long idle)
 {
-    return server_start(c, &server, ARGV("idleserver", "0", str("%ld", idle)));
+    struct proc *p;
+    return server_start(c, &p, ARGV("idleserver", "0", str("%ld", idle)));
+}
+
+/* The server this test started last. */
+static struct proc *the_server(struct ctx *c)
+{
+    return prog_started(c, -1);
 }
 
 /* Wait until `when`, a time since the test started (a staged pause). */
@@ -121,7 +125,7 @@ static void idle_cut(struct ctx *c)
     int port = idle_start(c, 200);
     silent_client(c, port, 200, "the connect", SILENT);
     pause_ms(300);   /* nobody connects for a while: the server just waits */
-    expect_still_running(c, server, "300 ms without any client");
+    expect_still_running(c, the_server(c), "300 ms without any client");
     echo_line(c, tcp_connect(c, AF_INET, port), "next\n");
 }
 
@@ -169,8 +173,9 @@ static void restart_same_port(struct ctx *c)
 {
     int port = idle_start(c, 100);
     silent_client(c, port, 100, "the connect", SILENT);
-    prog_stop(c, server);   /* the server closed first: its side is in TIME_WAIT */
-    server_start(c, &server, ARGV("idleserver", str("%d", port), "2000"));
+    prog_stop(c, the_server(c));   /* the server closed first: its side is in TIME_WAIT */
+    struct proc *again;
+    server_start(c, &again, ARGV("idleserver", str("%d", port), "2000"));
     struct conn *k = tcp_connect(c, AF_INET, port);
     conn_send(c, k, "again\n", 6);
     expect_bytes(c, k, "again\n", 6, 2000);
@@ -185,20 +190,6 @@ static void client_resets(struct ctx *c)
     echo_line(c, tcp_connect(c, AF_INET, port), "still there?\n");
 }
 
-/* Wait (at most ms) until the FIN of fd has reached the peer: our side is
- * then in FIN_WAIT2. */
-static void fin_acked(int fd, long ms)
-{
-    for (long i = 0; i < ms; i++) {
-        struct tcp_info ti;
-        socklen_t len = sizeof ti;
-        if (getsockopt(fd, IPPROTO_TCP, TCP_INFO, &ti, &len) != 0 ||
-            ti.tcpi_state == TCP_FIN_WAIT2)
-            return;
-        pause_ms(1);
-    }
-}
-
 static void closes_without_reading(struct ctx *c)
 {
     int port = idle_start(c, 2000);
@@ -209,10 +200,11 @@ static void closes_without_reading(struct ctx *c)
     conn_half_close(c, next);
     /* While the server is stopped, c1 sends, half-closes and resets: going
      * on, the server echoes to a connection that is gone (EPIPE). */
+    struct proc *server = the_server(c);
     prog_freeze(c, server);
     conn_send(c, k, random_bytes(32 << 10, 9), 32 << 10);
     conn_half_close(c, k);
-    fin_acked(conn_fd(k), 500);
+    conn_wait_acked(k, 500);
     conn_reset(c, k);
     prog_thaw(c, server);
     size_t n;

@@ -3,7 +3,6 @@
  * TRIES times in all; the checker plays the server. */
 #define _GNU_SOURCE
 #include <netinet/in.h>
-#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -15,68 +14,32 @@
 
 static char buf[MAXDGRAM + 4096];   /* one received datagram */
 
-/* Arrival times are the kernel's stamps (SO_TIMESTAMPNS, wall clock), turned
- * into ms since the test started with one fixed offset: the gaps between two
- * datagrams are exact, whatever delays the checker itself. */
-static double real_base, rel_base;
+/* Arrival times are the kernel's stamps (udp_recv_timed): the gaps between
+ * two datagrams are exact, whatever delays the checker itself. */
 static const char *last_line;   /* the line the checker answered last */
 static size_t last_len;
 static double replied_at = -1;  /* when (ms) */
 static int quiet;               /* do not record each datagram */
 
-static double real_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
-
-/* The checker's server socket, stamping every datagram it receives. */
+/* The checker's server socket: the harness stamps every datagram it
+ * receives with the kernel's arrival time. */
 static struct udp *rpc_server(struct ctx *c, int family)
 {
-    struct udp *u = udp_open(c, family, 0);
-    int on = 1;
-    if (setsockopt(udp_fd(u), SOL_SOCKET, SO_TIMESTAMPNS, &on, sizeof on) != 0)
-        note(c, "no kernel time stamps: arrival times are the checker's own");
-    rel_base = (double)now_ms(c);
-    real_base = real_ms();
-    return u;
+    return udp_open(c, family, 0);
 }
 
 /* One datagram into buf within ms: its length (-1 if none came), the sender's
  * port and its arrival time.  Silence is not recorded: callers say it. */
 static long recv_at(struct ctx *c, struct udp *u, int *from, double *at, long ms)
 {
-    long end = now_ms(c) + ms;
-    for (;;) {
-        struct sockaddr_storage ss;
-        char ctl[256];
-        struct iovec iov = { buf, sizeof buf };
-        struct msghdr m = { .msg_name = &ss, .msg_namelen = sizeof ss, .msg_iov = &iov,
-                            .msg_iovlen = 1, .msg_control = ctl, .msg_controllen = sizeof ctl };
-        ssize_t r = recvmsg(udp_fd(u), &m, MSG_TRUNC | MSG_DONTWAIT);
-        if (r >= 0) {
-            double t = real_ms();
-            for (struct cmsghdr *h = CMSG_FIRSTHDR(&m); h; h = CMSG_NXTHDR(&m, h))
-                if (h->cmsg_level == SOL_SOCKET && h->cmsg_type == SCM_TIMESTAMPNS) {
-                    struct timespec ts;
-                    memcpy(&ts, CMSG_DATA(h), sizeof ts);
-                    t = ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-                }
-            *at = rel_base + (t - real_base);
-            *from = ss.ss_family == AF_INET6 ? ntohs(((struct sockaddr_in6 *)&ss)->sin6_port)
-                                             : ntohs(((struct sockaddr_in *)&ss)->sin_port);
-            size_t len = (size_t)r < sizeof buf ? (size_t)r : sizeof buf;
-            if (!quiet)
-                peer_record(c, -1, "%s (from port %d, at %.1f ms)", describe(buf, len), *from,
-                            *at);
-            return (long)r;
-        }
-        long left = end - now_ms(c);
-        struct pollfd p = { udp_fd(u), POLLIN, 0 };
-        if (left <= 0 || poll(&p, 1, (int)left) <= 0)
-            return -1;
-    }
+    long r = udp_recv_timed(c, u, buf, sizeof buf, from, at, ms);
+    if (r < 0 || quiet)
+        return r;
+    size_t len = sizeof buf;
+    if ((size_t)r < len)
+        len = (size_t)r;
+    peer_record(c, -1, "%s (from port %d, at %.1f ms)", describe(buf, len), *from, *at);
+    return r;
 }
 
 /* Start `rpcclient HOST PORT TIMEOUT TRIES` with all of stdin given at once. */

@@ -146,8 +146,7 @@ static void times_out(struct ctx *c) { unanswered(c, 200); }
 
 static void one_deadline(struct ctx *c)
 {
-    if (!is_root())
-        skip(c, "a name with several addresses needs a private /etc/hosts (root only)");
+    need_private_hosts(c);
     int port = silent_listener(c, "127.0.0.2", 0);
     silent_listener(c, "127.0.0.3", port);
     silent_listener(c, "127.0.0.4", port);
@@ -159,8 +158,7 @@ static void one_deadline(struct ctx *c)
 
 static void next_address(struct ctx *c)
 {
-    if (!is_root())
-        skip(c, "a name with several addresses needs a private /etc/hosts (root only)");
+    need_private_hosts(c);
     struct listener *l = tcp_listener(c, AF_INET, "127.0.0.3", 5);
     peer_record(c, 0, "nothing listens on 127.0.0.2 port %d: a connect there is refused",
                 listener_port(l));

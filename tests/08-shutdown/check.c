@@ -35,18 +35,6 @@ char *reply_for(const void *data, size_t n)
     return str("%llu %llu %llu\n", w.l, w.w, w.b);
 }
 
-void fin_sent(int fd, long ms)
-{
-    for (long i = 0; i < ms * 10; i++) {
-        struct tcp_info ti;
-        socklen_t len = sizeof ti;
-        if (getsockopt(fd, IPPROTO_TCP, TCP_INFO, &ti, &len) != 0 || ti.tcpi_unacked > 0 ||
-            ti.tcpi_state == TCP_FIN_WAIT2)
-            return;
-        usleep(100);
-    }
-}
-
 const struct lesson LESSON = {
     "08-shutdown",
     (const struct program[]){ { "wcserver", wcserver_tests }, { "wcclient", wcclient_tests },

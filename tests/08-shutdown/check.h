@@ -13,9 +13,6 @@ int sep_right(unsigned char ch);
 struct wc count(const void *buf, size_t n, int (*sep)(unsigned char));
 /* The reply to data: "L W B\n". */
 char *reply_for(const void *data, size_t n);
-/* Wait until our FIN is sent (the only unacknowledged segment) or
- * acknowledged (our side in FIN_WAIT2). */
-void fin_sent(int fd, long ms);
 
 extern const struct test wcserver_tests[], wcclient_tests[];
 

@@ -289,16 +289,16 @@ static void waits_for_eof(struct ctx *c)
     struct conn *k = tcp_connect(c, AF_INET, server(c, NULL));
     conn_send(c, k, first, strlen(first));
     peer_record(c, 0, "c1 waits 150 ms (no FIN yet: nothing may come back)");
-    struct pollfd pf = { conn_fd(k), POLLIN, 0 };
-    if (poll(&pf, 1, 150) > 0) {
-        char b[256];
-        ssize_t r = recv(conn_fd(k), b, sizeof b, MSG_DONTWAIT);
-        peer_record(c, -1, "c1: %s", r > 0 ? describe(b, (size_t)r) : r == 0 ? "EOF" : strerror(errno));
+    struct got g = conn_recv(c, k, 256, 150);
+    if (g.len || g.eof || g.err) {
+        const char *observed = str("a reply before the client had half-closed: %s",
+                                   describe(g.buf, g.len));
+        if (!g.len && g.eof)
+            observed = "the server closed the connection before the client's EOF";
+        if (!g.len && g.err)
+            observed = str("the connection failed: %s", strerror(g.err));
         FAIL(c, .expected = "nothing from the server before the client's EOF",
-             .observed = r > 0 ? str("a reply before the client had half-closed: %s",
-                                     describe(b, (size_t)r))
-                       : r == 0 ? "the server closed the connection before the client's EOF"
-                                : str("the connection failed: %s", strerror(errno)),
+             .observed = observed,
              .hint = "Only recv() returning 0 (the client's shutdown(SHUT_WR)) says the input "
                      "is complete. A short read, or a pause in the data, is not the end: keep "
                      "calling recv() until it returns 0, then reply.",
@@ -370,7 +370,7 @@ static void client_gone_before_reply(struct ctx *c)
      * (EPIPE, and SIGPIPE unless it is ignored). */
     prog_freeze(c, p);
     conn_half_close(c, k1);
-    fin_sent(conn_fd(k1), 500);
+    conn_wait_sent(k1, 500);
     conn_reset(c, k1);
     pause_ms(20);
     prog_thaw(c, p);

@@ -43,6 +43,14 @@ static char *compile_failure(int exit_code, int sig, int timed_out, int overflow
     return xstrdup("the compiler could not be run");
 }
 
+int job_total(const struct job *j)
+{
+    int n = 0;
+    for (int i = 0; i < j->prog->ntests; i++)
+        n += !j->results || j->results[i].status != T_SKIP;
+    return n;
+}
+
 static void set_all_failed(struct job *j, const char *why)
 {
     j->results = xcalloc((size_t)j->prog->ntests, sizeof *j->results);
@@ -90,7 +98,7 @@ static void read_checks(struct job *j, const char *json, size_t n, const char *w
                 r->symptom = xstrdup(json_str(t, "symptom") ? json_str(t, "symptom") : "");
             }
         }
-        if (st != T_FAIL) j->passed++;
+        if (st == T_PASS) j->passed++;
     }
     if (missing)
         j->problem = xasprintf("%d of %d tests have no verdict: %s", missing, j->prog->ntests,

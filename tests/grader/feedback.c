@@ -77,8 +77,8 @@ void feedback_program(FILE *f, const struct job *j)
         fprintf(f, "%d of the %d failures show the same symptom as a failure shown in full above: "
                    "fix that one first, then check again (VERBOSE=1 shows every failure in full).\n",
                 alike, failed);
-    fprintf(f, "%s: %d of %d tests passed", p->name, j->passed, p->ntests);
-    if (skipped) fprintf(f, " (%d skipped: the machine cannot stage them)", skipped);
+    fprintf(f, "%s: %d of %d tests passed", p->name, j->passed, job_total(j));
+    if (skipped) fprintf(f, " (%d skipped, not counted: the machine cannot stage them)", skipped);
     fputc('\n', f);
     if (j->problem)
         fprintf(f, "  Note: %s\n", j->problem);

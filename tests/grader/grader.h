@@ -66,11 +66,15 @@ struct job {
     char *compile_cmd, *compile_log;   /* log: the first lines the compiler printed */
     int warnings;
     struct test_result *results; /* prog->ntests entries once graded */
-    int passed;                  /* passed + skipped */
+    int passed;                  /* tests passed (a skipped one is not: see job_total) */
     char *problem;               /* why results are incomplete or missing */
     double seconds;
     int slot;                    /* the parallel slot that ran it */
 };
+
+/* The tests that count for j: a test the machine could not stage (skipped)
+ * counts in neither passed nor total; never as passed. */
+int job_total(const struct job *j);
 
 struct student {
     char *name;

@@ -56,7 +56,7 @@ static const char *job_status(const struct job *j)
          : j->outcome == O_REFUSED ? "refused"
          : j->outcome == O_BROKEN ? "NOT GRADED (machine problem)"
          : j->outcome == O_PENDING ? "not graded"
-         : j->passed == j->prog->ntests ? "pass" : "FAIL";
+         : j->passed == job_total(j) ? "pass" : "FAIL";
 }
 
 static void write_results_json(const struct student *s, const char *path)
@@ -67,7 +67,7 @@ static void write_results_json(const struct student *s, const char *path)
     double secs = 0;
     for (int i = 0; i < s->njobs; i++) {
         score += s->jobs[i]->passed;
-        max += s->jobs[i]->prog->ntests;
+        max += job_total(s->jobs[i]);
         secs += s->jobs[i]->seconds;
     }
     char *head;
@@ -77,8 +77,8 @@ static void write_results_json(const struct student *s, const char *path)
             s->njobs == 1 ? "" : "s");
     for (int i = 0; i < s->njobs; i++)
         fprintf(h, "  %-6s %s (%d/%d)%s%s\n", s->jobs[i]->outcome == O_GRADED &&
-                s->jobs[i]->passed == s->jobs[i]->prog->ntests ? "pass" : "FAIL", s->jobs[i]->rel,
-                s->jobs[i]->passed, s->jobs[i]->prog->ntests,
+                s->jobs[i]->passed == job_total(s->jobs[i]) ? "pass" : "FAIL", s->jobs[i]->rel,
+                s->jobs[i]->passed, job_total(s->jobs[i]),
                 s->jobs[i]->outcome == O_GRADED ? "" : ": ", s->jobs[i]->outcome == O_GRADED ? ""
                 : job_status(s->jobs[i]));
     if (s->nignored) {
@@ -98,13 +98,17 @@ static void write_results_json(const struct student *s, const char *path)
             char *name = xasprintf("%s/%s: %s", j->prog->lesson, j->prog->name,
                                    j->prog->tests[t].name);
             char *text = r->status == T_PASS ? xstrdup(j->prog->tests[t].what)
-                       : r->status == T_SKIP ? xasprintf("Skipped, counted as passed: %s",
+                       : r->status == T_SKIP ? xasprintf("Skipped, not counted (the machine "
+                                                         "cannot stage it): %s",
                                                          r->observed ? r->observed : "")
                        : cap_text(r->text ? r->text : "");
             fprintf(o.f, "%s\n    {\"name\": ", first ? "" : ",");
             json_write_str(o.f, name);
-            fprintf(o.f, ", \"score\": %d, \"max_score\": 1, \"status\": \"%s\", \"output\": ",
-                    r->status != T_FAIL, r->status != T_FAIL ? "passed" : "failed");
+            if (r->status == T_SKIP)   /* worth nothing either way: never a pass */
+                fprintf(o.f, ", \"score\": 0, \"max_score\": 0, \"output\": ");
+            else
+                fprintf(o.f, ", \"score\": %d, \"max_score\": 1, \"status\": \"%s\", \"output\": ",
+                        r->status == T_PASS, r->status == T_PASS ? "passed" : "failed");
             json_write_str(o.f, text);
             fputc('}', o.f);
             first = 0;
@@ -131,10 +135,10 @@ void feedback_student(FILE *f, const struct student *s, const char *when)
     int good = 0;
     for (int i = 0; i < s->njobs; i++) {
         const struct job *j = s->jobs[i];
-        int pass = j->outcome == O_GRADED && j->passed == j->prog->ntests;
+        int pass = j->outcome == O_GRADED && j->passed == job_total(j);
         good += pass;
         fprintf(f, "  %-5s %-28s %d of %d tests%s%s\n", pass ? "pass" : "FAIL", j->rel, j->passed,
-                j->prog->ntests, j->outcome == O_GRADED ? "" : ", ",
+                job_total(j), j->outcome == O_GRADED ? "" : ", ",
                 j->outcome == O_GRADED ? "" : job_status(j));
     }
     fprintf(f, "%d of %d programs pass every test.\n", good, s->njobs);
@@ -168,7 +172,7 @@ static int write_csv(const struct class *cl, const char *path)
             const struct job *j = cl->students[i].jobs[k];
             csv_field(o.f, cl->students[i].name);
             fprintf(o.f, ",%s,%s,%d,%d\n", j->prog->lesson, j->prog->name, j->passed,
-                    j->prog->ntests);
+                    job_total(j));
         }
     return close_out(&o, path);
 }
@@ -218,7 +222,7 @@ static void write_summary(FILE *f, const struct config *cfg, const struct caps *
     for (int i = 0; i < cl->njobs; i++) {
         const struct job *j = cl->jobs[i];
         programs++;
-        perfect += j->outcome == O_GRADED && j->passed == j->prog->ntests;
+        perfect += j->outcome == O_GRADED && j->passed == job_total(j);
     }
     fprintf(f, "# Grading summary\n\n");
     fprintf(f, "%d programs from %d student%s graded on %s in %.0f s (J=%d, time limit %d s "
@@ -305,12 +309,12 @@ int write_outputs(const struct config *cfg, const struct caps *caps, struct clas
             j->passed = 0;
         }
         p->submitted++;
-        p->perfect += j->outcome == O_GRADED && j->passed == p->ntests;
+        p->perfect += j->outcome == O_GRADED && j->passed == job_total(j);
         p->compile_errors += j->outcome == O_COMPILE_ERROR;
         p->refused += j->outcome == O_REFUSED;
         p->unfinished += j->outcome == O_BROKEN || (j->outcome == O_GRADED && j->problem);
         for (int t = 0; t < p->ntests && j->results; t++)
-            p->passed_by[t] += j->results[t].status != T_FAIL;
+            p->passed_by[t] += j->results[t].status == T_PASS;
     }
     if (mkdir_p(cfg->out, 0755) != 0) {
         fprintf(stderr, "grader: cannot create the output directory %s: %s\n", cfg->out,

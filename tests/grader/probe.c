@@ -120,8 +120,9 @@ void sandbox_probe(const struct config *cfg, struct caps *k)
     if (!k->root)
         caps_missing(k, "a separate unprivileged uid per program: the grader is not root, so "
                    "submissions run as your own user (a hostile one could disturb the checker "
-                   "or read your files); the checks that need root are skipped (counted as "
-                   "passed). Run the grader as root for full protection");
+                   "or read your files); the checks that once needed root stage their private "
+                   "hosts file and low ports in user namespaces. Run the grader as root for "
+                   "full protection");
     if (!k->pidns)
         caps_missing(k, "without a pid namespace, processes a submission leaves behind are found "
                    "as orphans (child subreaper) and by uid instead");

@@ -101,27 +101,6 @@ static void kill_uid(uid_t uid)
             ;
 }
 
-/* As a subreaper, orphans come back to us: kill and reap them. */
-static int kill_children(void)
-{
-    int found = 0;
-    DIR *d = opendir("/proc/self/task");
-    struct dirent *t;
-    while (d && (t = readdir(d))) {
-        char path[300];
-        snprintf(path, sizeof path, "/proc/self/task/%s/children", t->d_name);
-        FILE *f = fopen(path, "re");
-        int pid;
-        while (f && fscanf(f, "%d", &pid) == 1) {
-            kill(pid, SIGKILL);
-            found = 1;
-        }
-        if (f) fclose(f);
-    }
-    if (d) closedir(d);
-    return found;
-}
-
 void sandbox_kill_rest(const struct box *b)
 {
     /* pid 1 is the init of our own pid namespace: kill(-1) reaches exactly
@@ -131,7 +110,7 @@ void sandbox_kill_rest(const struct box *b)
     else {
         if (b->caps->root && b->uid) kill_uid(b->uid);
         if (b->caps->root && b->nobody) kill_uid(b->nobody);
-        kill_children();
+        kill_children(0);   /* as a subreaper, orphans come back to us */
     }
     double deadline = mono_s() + 2;
     for (;;) {   /* reap them, without ever blocking for good */
@@ -139,7 +118,7 @@ void sandbox_kill_rest(const struct box *b)
         if (r > 0) continue;
         if (r < 0 && errno == EINTR) continue;
         if (r < 0 || mono_s() > deadline) break;
-        if (getpid() != 1 && kill_children()) continue;
+        if (getpid() != 1 && kill_children(0)) continue;
         usleep(2000);
     }
 }

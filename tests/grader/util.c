@@ -1,8 +1,8 @@
-/* util.c - small tools: allocation that never returns NULL, whole files, trees. */
+/* util.c - small tools: allocation that never returns NULL, whole files, text.
+ * (rm_tree is shared with the checker: tests/harness/shared.c.) */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -124,20 +124,6 @@ int mkdir_p(const char *path, mode_t mode)
     int r = mkdir(p, mode) != 0 && errno != EEXIST ? -1 : 0;
     free(p);
     return r;
-}
-
-static int rm_one(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-    (void)sb; (void)ftw;
-    if (flag == FTW_DP) rmdir(path); else unlink(path);
-    return 0;
-}
-
-void rm_tree(const char *path)
-{
-    /* FTW_PHYS: a symbolic link is removed, never followed; FTW_MOUNT: a
-     * mount left behind by accident is not descended into. */
-    nftw(path, rm_one, 32, FTW_DEPTH | FTW_PHYS | FTW_MOUNT);
 }
 
 /* Length of the valid UTF-8 sequence at s (at most n bytes), 0 if invalid. */

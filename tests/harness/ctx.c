@@ -24,11 +24,31 @@ void pause_ms(long ms)
         ;
 }
 
+/* The one allocation policy: memory is never NULL; without it the test
+ * ends at once, failed, saying so (test_abort writes no more than it has). */
+static void *enough(void *p)
+{
+    if (!p)
+        test_abort("the checker ran out of memory (ENOMEM) and could not finish this test");
+    return p;
+}
+
+void *xmalloc(size_t n) { return enough(malloc(n ? n : 1)); }
+void *xcalloc(size_t n, size_t size) { return enough(calloc(n ? n : 1, size ? size : 1)); }
+void *xrealloc(void *p, size_t n) { return enough(realloc(p, n ? n : 1)); }
+
+void *test_state(struct ctx *c, size_t size)
+{
+    if (!c->state)
+        c->state = xcalloc(1, size);
+    return c->state;
+}
+
 static char *vstr(const char *fmt, va_list ap)
 {
     char *s;
     if (vasprintf(&s, fmt, ap) < 0)
-        abort();
+        enough(NULL);
     return s;   /* freed when the test's process ends */
 }
 
@@ -44,7 +64,8 @@ char *str(const char *fmt, ...)
 char *escaped(const void *buf, size_t n, size_t max)
 {
     const unsigned char *b = buf;
-    char *out = malloc(max + 16), *o = out;
+    char *out = xmalloc(max + 16);
+    char *o = out;
     *o++ = '"';
     size_t i;
     for (i = 0; i < n && (size_t)(o - out) < max; i++) {
@@ -108,10 +129,12 @@ int usual_buffer_size(size_t n)
 
 void *random_bytes(size_t n, unsigned seed)
 {
-    unsigned char *b = malloc(n ? n : 1);
+    unsigned char *b = xmalloc(n);
     uint64_t x = 0x9e3779b97f4a7c15ULL ^ seed;
     for (size_t i = 0; i < n; i++) {   /* xorshift: fast and the same everywhere */
-        x ^= x << 13; x ^= x >> 7; x ^= x << 17;
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
         b[i] = (unsigned char)(x >> 24);
     }
     return b;
@@ -121,7 +144,7 @@ void record(struct ctx *c, enum dir d, const char *fmt, ...)
 {
     if (c->r.nevents == c->cap_events) {
         c->cap_events = c->cap_events ? 2 * c->cap_events : 32;
-        c->r.events = realloc(c->r.events, c->cap_events * sizeof *c->r.events);
+        c->r.events = xrealloc(c->r.events, c->cap_events * sizeof *c->r.events);
     }
     va_list ap;
     va_start(ap, fmt);
@@ -138,7 +161,12 @@ void peer_record(struct ctx *c, int dir, const char *fmt, ...)
     va_start(ap, fmt);
     char *s = vstr(fmt, ap);
     va_end(ap);
-    record(c, dir > 0 ? TO_PROG : dir < 0 ? FROM_PROG : AT_PEER, "%s", s);
+    enum dir d = AT_PEER;
+    if (dir > 0)
+        d = TO_PROG;
+    if (dir < 0)
+        d = FROM_PROG;
+    record(c, d, "%s", s);
 }
 
 void note(struct ctx *c, const char *fmt, ...)
@@ -150,9 +178,9 @@ void note(struct ctx *c, const char *fmt, ...)
     c->r.notes = c->r.notes ? str("%s\n%s", c->r.notes, s) : s;
 }
 
-static _Noreturn void finish(struct ctx *c, enum status st)
+static _Noreturn void finish(struct ctx *c, enum verdict st)
 {
-    if (st != PASS)
+    if (st != PASSED)
         c->r.status = st;
     stop_all(c);   /* may turn a pass into a failure: a dead server */
     c->r.ms = now_ms(c);
@@ -166,15 +194,13 @@ void fail_(struct ctx *c, struct failure f)
     c->r.observed = (char *)f.observed;
     c->r.hint = (char *)(f.hint ? f.hint : c->test->hint);
     c->r.see = (char *)(f.see ? f.see : c->test->see);
-    finish(c, FAIL);
+    finish(c, FAILED);
 }
 
 void skip(struct ctx *c, const char *why)
 {
     c->r.observed = (char *)why;
-    finish(c, SKIP);
+    finish(c, SKIPPED);
 }
 
-/* Called by the runner when the test function returned. */
-_Noreturn void test_passed(struct ctx *c);
-void test_passed(struct ctx *c) { finish(c, PASS); }
+void test_passed(struct ctx *c) { finish(c, PASSED); }

@@ -149,7 +149,7 @@ void expect_usage_errors(struct ctx *c, const char *const *argv, const char *con
     while (argv[n])
         n++;
     for (; *values; values++) {
-        const char **v = calloc(n + 1, sizeof *v);
+        const char **v = xcalloc(n + 1, sizeof *v);
         for (size_t i = 0; i < n; i++)
             v[i] = strcmp(argv[i], "%") ? argv[i] : *values;
         expect_usage_error(c, v);

@@ -87,12 +87,16 @@ struct start {
     const char *const *argv;   /* argv[0] is shown, the program file is used */
     long nofile;               /* RLIMIT_NOFILE for the program, 0: default 64 */
     int static_build;          /* run the statically linked build (EXE.static) */
-    int as_nobody;             /* root only: run as an unprivileged user */
-    const char *hosts;         /* root only: private /etc/hosts content */
+    int as_nobody;             /* run without privilege (as root: uid 65534;
+                                  after stage_private_net: no capability) */
+    const char *hosts;         /* a private /etc/hosts (as root, or in a user
+                                  namespace: see hosts_order) */
     int stdin_pipe;            /* stdin is a pipe we feed; else /dev/null */
     size_t stdout_cap;         /* bytes of stdout to keep, 0: 64 KiB */
     int no_family;             /* e.g. AF_INET6: socket() of it fails with
                                   EAFNOSUPPORT, as without that family (seccomp) */
+    int stdout_closed;         /* stdout is a pipe nobody reads: the reader's
+                                  end is closed, a write gets EPIPE (SIGPIPE) */
 };
 
 /* argv as a literal: ARGV("greeter", "0") */
@@ -269,5 +273,21 @@ size_t conn_recv_upto(struct conn *k, void *buf, size_t n, long ms, int *end);
  * Returns how many came; *end is 0 when all n came, else CONN_EOF, the
  * errno of a failed read (ECONNRESET), or ETIMEDOUT after ms of silence. */
 size_t conn_recv_upto(struct conn *k, void *buf, size_t n, long ms, int *end);
+
+/* ---- staging without root (stage.c) ---------------------------------- */
+
+/* Put this test (its peer, and every program it starts afterwards) in a
+ * private network namespace with lo up: the peer may listen on ports below
+ * 1024, and the programs run without any privilege.  As root directly, as a
+ * normal user inside a new user namespace.  Call it first, before any
+ * program starts; it skips, saying why, where the kernel allows neither. */
+void stage_private_net(struct ctx *c);
+/* The numeric addresses a program given this private /etc/hosts (.hosts of
+ * struct start) gets for name from getaddrinfo (AF_UNSPEC, socktype), in
+ * getaddrinfo's order, NULL-terminated.  Skips, saying why, where no
+ * private hosts file can be staged (no root and no user namespaces). */
+char **hosts_order(struct ctx *c, const char *hosts, const char *name, int socktype);
+/* Skips, saying why, unless a program can be given a private /etc/hosts. */
+void need_private_hosts(struct ctx *c);
 
 #endif

@@ -69,6 +69,10 @@ char *ending_hint(struct proc *p);   /* NULL, or advice on how it died */
 _Noreturn void proc_exec(struct proc *p, struct start s, const char *exe, int in, int out,
                          int err);
 uid_t run_uid(void);
+/* stage.c: in the forked child, before execve */
+int private_hosts_files(const char *hosts, const char *nss);
+void drop_privilege(void);
+int stage_in_userns(void);
 uid_t nobody_uid(void);
 void write_file(const char *path, const char *text);
 

@@ -8,7 +8,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
@@ -74,19 +73,33 @@ static void *io_thread(void *arg)
 {
     struct proc *p = arg;
     enum { CHUNK = 65536 };
-    char *b = malloc(CHUNK);
+    char *b = xmalloc(CHUNK);
     for (;;) {
         struct pollfd fds[5];
-        int n = 0, iout = -1, ierr = -1, iin = -1;
+        int n = 0;
+        int iout = -1;
+        int ierr = -1;
+        int iin = -1;
         lock(p);
-        if (p->stop) { unlock(p); break; }
-        if (!p->out_eof) { iout = n; fds[n++] = (struct pollfd){ p->out, POLLIN, 0 }; }
-        if (!p->err_eof) { ierr = n; fds[n++] = (struct pollfd){ p->err, POLLIN, 0 }; }
-        if (!p->exited && p->pidfd >= 0) fds[n++] = (struct pollfd){ p->pidfd, POLLIN, 0 };
-        if (p->in >= 0 && (p->ilen > p->ioff || p->iclose)) {
-            iin = n; fds[n++] = (struct pollfd){ p->in, POLLOUT, 0 };
+        if (p->stop) {
+            unlock(p);
+            break;
         }
-        fds[n++] = (struct pollfd){ p->wake[0], POLLIN, 0 };
+        if (!p->out_eof) {
+            iout = n;
+            fds[n++] = (struct pollfd){ .fd = p->out, .events = POLLIN };
+        }
+        if (!p->err_eof) {
+            ierr = n;
+            fds[n++] = (struct pollfd){ .fd = p->err, .events = POLLIN };
+        }
+        if (!p->exited && p->pidfd >= 0)
+            fds[n++] = (struct pollfd){ .fd = p->pidfd, .events = POLLIN };
+        if (p->in >= 0 && (p->ilen > p->ioff || p->iclose)) {
+            iin = n;
+            fds[n++] = (struct pollfd){ .fd = p->in, .events = POLLOUT };
+        }
+        fds[n++] = (struct pollfd){ .fd = p->wake[0], .events = POLLIN };
         unlock(p);
         /* Without a pidfd, look for the exit every 10 ms. */
         int r = poll(fds, n, p->pidfd >= 0 ? -1 : 10);
@@ -95,19 +108,32 @@ static void *io_thread(void *arg)
         lock(p);
         if (iout >= 0 && fds[iout].revents) {
             ssize_t k = read(p->out, b, CHUNK);
-            if (k > 0) keep_out(p, b, (size_t)k); else if (k == 0 || errno != EINTR) p->out_eof = 1;
+            if (k > 0)
+                keep_out(p, b, (size_t)k);
+            else if (k == 0 || errno != EINTR)
+                p->out_eof = 1;
         }
         if (ierr >= 0 && fds[ierr].revents) {
             ssize_t k = read(p->err, b, CHUNK);
-            if (k > 0) keep_err(p, b, (size_t)k); else if (k == 0 || errno != EINTR) p->err_eof = 1;
+            if (k > 0)
+                keep_err(p, b, (size_t)k);
+            else if (k == 0 || errno != EINTR)
+                p->err_eof = 1;
         }
         if (iin >= 0 && fds[iin].revents) {
             if (p->ilen > p->ioff) {
                 ssize_t k = write(p->in, p->ibuf + p->ioff, p->ilen - p->ioff);
-                if (k > 0) p->ioff += (size_t)k;
-                else if (k < 0 && errno != EAGAIN && errno != EINTR) p->ioff = p->ilen, p->iclose = 1;
+                if (k > 0) {
+                    p->ioff += (size_t)k;
+                } else if (k < 0 && errno != EAGAIN && errno != EINTR) {
+                    p->ioff = p->ilen;   /* it closed stdin: the rest is not wanted */
+                    p->iclose = 1;
+                }
             }
-            if (p->ioff == p->ilen && p->iclose) { close(p->in); p->in = -1; }
+            if (p->ioff == p->ilen && p->iclose) {
+                close(p->in);
+                p->in = -1;
+            }
         }
         if (fds[n - 1].revents) {
             char junk[64];
@@ -119,19 +145,6 @@ static void *io_thread(void *arg)
     }
     free(b);
     return NULL;
-}
-
-static int rm_one(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-    (void)sb; (void)flag; (void)ftw;
-    remove(path);
-    return 0;
-}
-
-void rm_tree(const char *dir)
-{
-    if (dir)
-        nftw(dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
 }
 
 static char *join_argv(const char *const *argv)
@@ -157,11 +170,11 @@ static int copy_file(const char *from, const char *to)
 
 struct proc *prog_start(struct ctx *c, struct start s)
 {
-    struct proc *p = calloc(1, sizeof *p);
+    struct proc *p = xcalloc(1, sizeof *p);
     p->c = c;
     p->name = join_argv(s.argv);
     p->ocap = s.stdout_cap ? s.stdout_cap : 65536;
-    p->obuf = malloc(p->ocap);
+    p->obuf = xmalloc(p->ocap);
     p->pidfd = -1;
     if (!s.nofile) s.nofile = 64;
     /* Under the runner's own directory, which it removes whatever happens. */
@@ -189,9 +202,10 @@ struct proc *prog_start(struct ctx *c, struct start s)
     }
     int pin[2], pout[2], perr[2];
     if (pipe2(pout, O_CLOEXEC) || pipe2(perr, O_CLOEXEC) || pipe2(p->wake, O_CLOEXEC | O_NONBLOCK))
-        abort();
+        skip(c, str("the checker cannot make a pipe: %s", strerror(errno)));
     if (s.stdin_pipe) {
-        if (pipe2(pin, O_CLOEXEC)) abort();
+        if (pipe2(pin, O_CLOEXEC))
+            skip(c, str("the checker cannot make a pipe: %s", strerror(errno)));
     } else {
         pin[0] = open("/dev/null", O_RDONLY | O_CLOEXEC);
         pin[1] = -1;
@@ -199,13 +213,16 @@ struct proc *prog_start(struct ctx *c, struct start s)
     record(c, AT_PROG, "started: %s", p->name);
     p->pid = fork();
     if (p->pid < 0)
-        abort();
+        skip(c, str("the checker cannot start the program: fork: %s", strerror(errno)));
     if (p->pid == 0)
         proc_exec(p, s, exe, pin[0], pout[1], perr[1]);
     setpgid(p->pid, p->pid);   /* also here, so a kill of the group never misses */
-    close(pin[0]); close(pout[1]); close(perr[1]);
+    close(pin[0]);
+    close(pout[1]);
+    close(perr[1]);
     p->in = pin[1];
-    if (p->in >= 0) fcntl(p->in, F_SETFL, O_NONBLOCK);
+    if (p->in >= 0)
+        fcntl(p->in, F_SETFL, O_NONBLOCK);
     p->out = pout[0];
     p->err = perr[0];
     p->pidfd = (int)syscall(SYS_pidfd_open, p->pid, 0);
@@ -220,10 +237,19 @@ struct proc *prog_start(struct ctx *c, struct start s)
     return p;
 }
 
+struct proc *prog_started(struct ctx *c, int i)
+{
+    if (i < 0)
+        i += c->nprocs;
+    if (i < 0 || i >= c->nprocs)
+        return NULL;
+    return c->procs[i];
+}
+
 void prog_feed(struct proc *p, const void *buf, size_t n)
 {
     lock(p);
-    p->ibuf = realloc(p->ibuf, p->ilen + n + 1);
+    p->ibuf = xrealloc(p->ibuf, p->ilen + n + 1);
     memcpy(p->ibuf + p->ilen, buf, n);
     p->ilen += n;
     unlock(p);
@@ -414,29 +440,15 @@ static void stop(struct proc *p)
  */
 static void kill_orphans(void)
 {
-    for (int round = 0; round < 5; round++) {
-        int found = 0;
-        DIR *d = opendir("/proc/self/task");
-        struct dirent *t;
-        while (d && (t = readdir(d))) {
-            FILE *f = fopen(str("/proc/self/task/%s/children", t->d_name), "r");
-            int pid;
-            while (f && fscanf(f, "%d", &pid) == 1) {
-                kill(pid, SIGKILL);
-                waitpid(pid, NULL, 0);
-                found = 1;
-            }
-            if (f) fclose(f);
-        }
-        if (d) closedir(d);
-        if (!found) break;
-    }
+    int round = 0;
+    while (round < 5 && kill_children(1))   /* one may fork while it dies */
+        round++;
 }
 
 void stop_all(struct ctx *c)
 {
     /* A server that died before the end failed even if every byte was right. */
-    for (int i = 0; i < c->nprocs && c->r.status == PASS && !c->r.observed; i++) {
+    for (int i = 0; i < c->nprocs && c->r.status == PASSED && !c->r.observed; i++) {
         struct proc *p = c->procs[i];
         if (p->server && !p->stop && !p->exit_awaited && !prog_running(p)) {
             c->r.expected = "the server to keep running until the checker stops it";
@@ -445,19 +457,19 @@ void stop_all(struct ctx *c)
             c->r.observed = proc_ending(p);
             c->r.hint = ending_hint(p) ? ending_hint(p) : (char *)c->test->hint;
             c->r.see = (char *)c->test->see;
-            c->r.status = FAIL;
+            c->r.status = FAILED;
         }
     }
     /* A failure often comes a moment before its cause is visible: the
      * program that reset the connection is still exiting, its last words
      * still in the pipe.  Give it a short, bounded moment to finish, so
      * that the report says how it really ended and what it printed. */
-    if (c->r.status == FAIL)
+    if (c->r.status == FAILED)
         for (int i = 0; i < c->nprocs; i++)
             settle(c->procs[i], 150);
     /* A server that exited on its own during a failed test: that exit is
      * the first thing to fix, whatever the test's own hint says. */
-    for (int i = 0; i < c->nprocs && c->r.status == FAIL; i++) {
+    for (int i = 0; i < c->nprocs && c->r.status == FAILED; i++) {
         struct proc *p = c->procs[i];
         if (p->server && !p->stop && !p->exit_awaited && !prog_running(p) && !ending_hint(p)
             && !c->r.server_died) {

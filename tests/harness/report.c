@@ -460,15 +460,16 @@ void report_test(int format, int i, const char *lesson, const struct test *t, co
 
 void report_end(int format, const char *program, int passed, int failed, int skipped)
 {
-    int total = passed + failed + skipped;
+    /* A skipped test was not run: it counts in neither passed nor total. */
+    int total = passed + failed;
     if (format == FMT_HUMAN && ngrouped)
         printf("%d of the %d failures show the same symptom as a failure shown in full above: "
                "fix that one first, then check again (VERBOSE=1 shows every failure in full).\n",
                ngrouped, failed);
     if (format == FMT_HUMAN)
-        printf("%s%s: %d of %d tests passed%s%s\n", failed ? RED : GREEN, program, passed + skipped,
-               total, skipped ? str(" (%d skipped: the machine cannot stage them)", skipped) : "",
-               OFF);
+        printf("%s%s: %d of %d tests passed%s%s\n", failed ? RED : GREEN, program, passed,
+               total, skipped ? str(" (%d skipped, not counted: the machine cannot stage them)",
+                                    skipped) : "", OFF);
     else if (format == FMT_JSON)
         printf("\n], \"passed\": %d, \"failed\": %d, \"skipped\": %d, \"total\": %d}\n", passed,
                failed, skipped, total);

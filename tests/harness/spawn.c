@@ -28,14 +28,12 @@ void write_file(const char *path, const char *text)
     if (f) { fputs(text, f); fclose(f); }
 }
 
-/* In the child: a private /etc/hosts seen only by the program. */
+/* In the child: a private /etc/hosts seen only by the program (a mount
+ * namespace; without root, in a user namespace of its own: stage.c). */
 static void private_hosts(struct proc *p)
 {
     char *hosts = str("%s/hosts", p->side), *nss = str("%s/nsswitch.conf", p->side);
-    if (unshare(CLONE_NEWNS) != 0 ||
-        mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0 ||
-        mount(hosts, "/etc/hosts", NULL, MS_BIND, NULL) != 0 ||
-        mount(nss, "/etc/nsswitch.conf", NULL, MS_BIND, NULL) != 0) {
+    if (private_hosts_files(hosts, nss) != 0) {
         fprintf(stderr, "checker: private hosts file: %s\n", strerror(errno));
         _exit(127);
     }
@@ -65,7 +63,7 @@ static void no_family(int family)
 uid_t run_uid(void)
 {
     const char *u = getenv("CHECK_RUN_UID");
-    return u && geteuid() == 0 ? (uid_t)strtoul(u, NULL, 10) : 0;
+    return u && geteuid() == 0 && !stage_in_userns() ? (uid_t)strtoul(u, NULL, 10) : 0;
 }
 
 /* CHECK_NOBODY_UID: the grader's "nobody" for this slot (RLIMIT_NPROC counts
@@ -92,11 +90,18 @@ _Noreturn void proc_exec(struct proc *p, struct start s, const char *exe, int in
     setrlimit(RLIMIT_CPU, &cpu);
     setrlimit(RLIMIT_CORE, &core);
     setrlimit(RLIMIT_FSIZE, &fsize);
+    if (s.stdout_closed) {   /* a pipe whose reader is gone: writes get EPIPE */
+        int gone[2];
+        if (pipe(gone) != 0)
+            _exit(127);
+        close(gone[0]);
+        out = gone[1];
+    }
     if (dup2(in, 0) < 0 || dup2(out, 1) < 0 || dup2(err, 2) < 0 || chdir(p->dir) != 0)
         _exit(127);
     /* The grader names an unprivileged uid for untrusted programs; root
      * ignores RLIMIT_NPROC, so the limit only holds after setuid. */
-    uid_t uid = s.as_nobody ? nobody_uid() : run_uid();
+    uid_t uid = s.as_nobody && !stage_in_userns() ? nobody_uid() : run_uid();
     if (uid) {
         struct rlimit nproc = { 64, 64 }, as = { 2UL << 30, 2UL << 30 };
         setrlimit(RLIMIT_NPROC, &nproc);
@@ -115,6 +120,7 @@ _Noreturn void proc_exec(struct proc *p, struct start s, const char *exe, int in
                     str("HOME=%s", p->dir), NULL };
     if (s.no_family)
         no_family(s.no_family);
+    drop_privilege();
     execve(exe, (char *const *)s.argv, env);
     fprintf(stderr, "checker: cannot run %s: %s\n", exe, strerror(errno));
     _exit(127);

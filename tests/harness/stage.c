@@ -1,0 +1,208 @@
+/*
+ * stage.c - stage without root what once needed it.
+ *
+ * A name with several addresses needs a private /etc/hosts (a mount
+ * namespace); a peer on a well-known port (13, 7) needs a port below 1024;
+ * `Permission denied` on such a port needs a program without privilege.
+ * Root has all of it.  A normal user gets the same from an unprivileged
+ * user namespace: inside it, the test is uid 0 of its own network and
+ * mount namespaces.  The programs the test starts there run with no
+ * capability at all (SECBIT_NOROOT), so they can do no more than the
+ * user who ran `make check`.  Where the kernel allows none of it, the
+ * test is skipped and says why: never passed.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <net/if.h>
+#include <netdb.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <linux/securebits.h>
+#include <sys/ioctl.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include "internal.h"
+
+static int in_userns;   /* this test entered a user namespace of its own */
+
+static int write_text(const char *path, const char *text)
+{
+    int fd = open(path, O_WRONLY | O_CLOEXEC);
+    if (fd < 0)
+        return -1;
+    ssize_t n = write(fd, text, strlen(text));
+    close(fd);
+    return n == (ssize_t)strlen(text) ? 0 : -1;
+}
+
+/* In a fresh user namespace: be `inner` for our own ids outside. */
+static int map_self(unsigned inner)
+{
+    char line[64];
+    unsigned uid = (unsigned)geteuid(), gid = (unsigned)getegid();
+    if (write_text("/proc/self/setgroups", "deny") != 0 && errno != ENOENT)
+        return -1;
+    snprintf(line, sizeof line, "%u %u 1\n", inner ? uid : 0, uid);
+    if (write_text("/proc/self/uid_map", line) != 0)
+        return -1;
+    snprintf(line, sizeof line, "%u %u 1\n", inner ? gid : 0, gid);
+    return write_text("/proc/self/gid_map", line);
+}
+
+/* unshare(flags), in a new user namespace of our own when we may not. */
+static int unshare_as_needed(int flags, unsigned keep_uid)
+{
+    if (unshare(flags) == 0)
+        return 0;
+    if (errno != EPERM)
+        return -1;
+    uid_t uid = geteuid();
+    if (unshare(CLONE_NEWUSER) != 0)
+        return -1;
+    /* keep_uid: stay our own uid inside (a program keeps no capability
+     * past execve); else be uid 0 of it, as the peer of a staged test. */
+    if (map_self(keep_uid ? (unsigned)uid : 0) != 0)
+        return -1;
+    return unshare(flags);
+}
+
+int stage_in_userns(void) { return in_userns; }
+
+int private_hosts_files(const char *hosts, const char *nss)
+{
+    if (unshare_as_needed(CLONE_NEWNS, 1) != 0)
+        return -1;
+    if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0 ||
+        mount(hosts, "/etc/hosts", NULL, MS_BIND, NULL) != 0 ||
+        mount(nss, "/etc/nsswitch.conf", NULL, MS_BIND, NULL) != 0)
+        return -1;
+    return 0;
+}
+
+void drop_privilege(void)
+{
+    /* uid 0 of our user namespace gets every capability at execve unless
+     * told not to: the program under test gets none. */
+    if (in_userns)
+        prctl(PR_SET_SECUREBITS, SECBIT_NOROOT | SECBIT_NOROOT_LOCKED, 0, 0, 0);
+}
+
+static int lo_up(void)
+{
+    int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    struct ifreq r;
+    memset(&r, 0, sizeof r);
+    strcpy(r.ifr_name, "lo");
+    int ok = fd >= 0 && ioctl(fd, SIOCGIFFLAGS, &r) == 0;
+    r.ifr_flags |= IFF_UP | IFF_RUNNING;
+    ok = ok && ioctl(fd, SIOCSIFFLAGS, &r) == 0;
+    int e = errno;
+    if (fd >= 0)
+        close(fd);
+    errno = e;
+    return ok ? 0 : -1;
+}
+
+void stage_private_net(struct ctx *c)
+{
+    int was_root = geteuid() == 0;
+    if (unshare(CLONE_NEWNET) != 0) {
+        if (errno != EPERM || was_root)
+            skip(c, str("the checker cannot make a private network namespace: %s",
+                        strerror(errno)));
+        if (unshare(CLONE_NEWUSER) != 0)
+            skip(c, str("the checker is not root and cannot make a user namespace, where "
+                        "it could bind ports below 1024 (unshare: %s)", strerror(errno)));
+        if (map_self(0) != 0)
+            skip(c, str("the checker cannot map its uid in a user namespace: %s",
+                        strerror(errno)));
+        in_userns = 1;
+        if (unshare(CLONE_NEWNET) != 0)
+            skip(c, str("the checker cannot make a private network namespace: %s",
+                        strerror(errno)));
+    }
+    if (lo_up() != 0)
+        skip(c, str("the checker cannot bring up the loopback interface of its private "
+                    "network: %s", strerror(errno)));
+    /* IPv6's ::1 comes a moment after lo is up (duplicate address
+     * detection is off on loopback): wait for it briefly. */
+    for (int i = 0; i < 50 && !have_ipv6(); i++)
+        pause_ms(2);
+}
+
+static int readable_within(int fd, long ms)
+{
+    struct pollfd p = { fd, POLLIN, 0 };
+    return poll(&p, 1, (int)ms) > 0;
+}
+
+char **hosts_order(struct ctx *c, const char *hosts, const char *name, int socktype)
+{
+    char *dir = scratch_dir(c);
+    char *hf = str("%s/hosts", dir), *nf = str("%s/nsswitch.conf", dir);
+    write_file(hf, hosts);
+    write_file(nf, "hosts: files\n");
+    int pfd[2];
+    if (pipe2(pfd, O_CLOEXEC) != 0)
+        skip(c, str("the checker cannot make a pipe: %s", strerror(errno)));
+    pid_t pid = fork();
+    if (pid == 0) {
+        FILE *o = fdopen(pfd[1], "w");
+        if (private_hosts_files(hf, nf) != 0) {
+            fprintf(o, "!the checker cannot give a program a private /etc/hosts (a mount "
+                       "namespace%s): %s", geteuid() ? ", in a user namespace" : "",
+                    strerror(errno));
+            _exit(1);
+        }
+        struct addrinfo hints = { .ai_family = AF_UNSPEC, .ai_socktype = socktype }, *res;
+        int rc = getaddrinfo(name, "80", &hints, &res);
+        if (rc != 0)
+            fprintf(o, "!getaddrinfo(%s) under a private hosts file: %s", name, gai_strerror(rc));
+        for (struct addrinfo *ai = rc ? NULL : res; ai; ai = ai->ai_next) {
+            char h[NI_MAXHOST];
+            if (getnameinfo(ai->ai_addr, ai->ai_addrlen, h, sizeof h, NULL, 0, NI_NUMERICHOST) == 0)
+                fprintf(o, "%s\n", h);
+        }
+        fclose(o);
+        _exit(0);
+    }
+    close(pfd[1]);
+    char buf[1024];
+    size_t len = 0;
+    while (pid > 0 && len < sizeof buf - 1 && readable_within(pfd[0], 2000)) {
+        ssize_t r = read(pfd[0], buf + len, sizeof buf - 1 - len);
+        if (r <= 0)
+            break;
+        len += (size_t)r;
+    }
+    buf[len] = 0;
+    close(pfd[0]);
+    if (pid > 0) {
+        kill(pid, SIGKILL);
+        waitpid(pid, NULL, 0);
+    }
+    if (pid < 0)
+        skip(c, str("the checker cannot fork: %s", strerror(errno)));
+    if (!len)
+        skip(c, "the checker's getaddrinfo under a private hosts file gave no answer");
+    if (buf[0] == '!')
+        skip(c, str("%s", buf + 1));
+    char **list = calloc(16, sizeof *list);
+    int n = 0;
+    for (char *s = strtok(buf, "\n"); s && n < 15; s = strtok(NULL, "\n"))
+        list[n++] = str("%s", s);
+    return list;
+}
+
+void need_private_hosts(struct ctx *c)
+{
+    hosts_order(c, "127.0.0.1 probe.test\n", "probe.test", SOCK_STREAM);
+}
