@@ -10,41 +10,6 @@
 #include <unistd.h>
 #include "../harness/harness.h"
 
-/* ---- the checker's own sockets --------------------------------------- */
-
-static socklen_t sockaddr_of(const char *addr, int port, struct sockaddr_storage *ss)
-{
-    memset(ss, 0, sizeof *ss);
-    struct sockaddr_in *a = (struct sockaddr_in *)ss;
-    struct sockaddr_in6 *a6 = (struct sockaddr_in6 *)ss;
-    if (inet_pton(AF_INET, addr, &a->sin_addr) == 1) {
-        a->sin_family = AF_INET;
-        a->sin_port = htons((uint16_t)port);
-        return sizeof *a;
-    }
-    inet_pton(AF_INET6, addr, &a6->sin6_addr);
-    a6->sin6_family = AF_INET6;
-    a6->sin6_port = htons((uint16_t)port);
-    return sizeof *a6;
-}
-
-/* Bind a socket of `type` to addr:port (SO_REUSEADDR if reuse) and close it
- * again: 0 if that worked, else the errno. */
-static int try_bind(int type, const char *addr, int port, int reuse)
-{
-    struct sockaddr_storage ss;
-    socklen_t len = sockaddr_of(addr, port, &ss);
-    int fd = socket(ss.ss_family, type, 0), one = 1, err = 0;
-    if (fd < 0)
-        return errno;
-    if (reuse)
-        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-    if (bind(fd, (struct sockaddr *)&ss, len) != 0)
-        err = errno;
-    close(fd);
-    return err;
-}
-
 static int swapped(int port) { return ((port & 0xff) << 8) | (port >> 8); }
 
 /* A port below 10000 that is free for TCP and UDP (0: none found). */
@@ -52,7 +17,7 @@ static int free_low_port(void)
 {
     for (int i = 0; i < 64; i++) {
         int port = 2000 + (int)((getpid() * 131u + i * 977u) % 7900);
-        if (!try_bind(SOCK_STREAM, "0.0.0.0", port, 0) && !try_bind(SOCK_DGRAM, "0.0.0.0", port, 0))
+        if (!bind_error(SOCK_STREAM, "0.0.0.0", port, 0) && !bind_error(SOCK_DGRAM, "0.0.0.0", port, 0))
             return port;
     }
     return 0;
@@ -177,14 +142,14 @@ static void expect_held(struct ctx *c, struct proc *p, int type, const char *add
 {
     expect_waiting(c, p, 30);   /* a program that does not wait is gone by now */
     const char *proto = type == SOCK_STREAM ? "tcp" : "udp";
-    int err = try_bind(type, addr, port, 0);
+    int err = bind_error(type, addr, port, 0);
     peer_record(c, 0, "bind %s %s port %d: %s", proto, addr, port,
                 err == EADDRINUSE ? "in use" : err ? strerror(err) : "free!");
     if (err != EADDRINUSE) {
         const char *got = err ? str("the checker's bind gave %s, not EADDRINUSE", strerror(err))
                               : "the checker could bind it";
         expect_waiting(c, p, 0);
-        int s = swapped(port), serr = s != port ? try_bind(type, addr, s, 0) : 0;
+        int s = swapped(port), serr = s != port ? bind_error(type, addr, s, 0) : 0;
         if (serr == EADDRINUSE)
             FAIL(c, .expected = str("%s %s port %d to be in use while the program waits",
                                     proto, addr, port),
@@ -389,7 +354,7 @@ static void low_port(struct ctx *c)
     if (limit > 1024)
         limit = 1024;
     for (int p = limit - 1; p >= limit - 40 && p > 0 && !port; p -= 7)
-        if (!try_bind(SOCK_STREAM, "0.0.0.0", p, 0) || try_bind(SOCK_STREAM, "0.0.0.0", p, 0) == EACCES)
+        if (!bind_error(SOCK_STREAM, "0.0.0.0", p, 0) || bind_error(SOCK_STREAM, "0.0.0.0", p, 0) == EACCES)
             port = p;
     if (!port)
         skip(c, str("no privileged port to try: ports from %d up need no privilege here", limit));
@@ -399,40 +364,6 @@ static void low_port(struct ctx *c)
     s.as_nobody = 1;
     note(c, "the program runs as an unprivileged user; ports below %d need privilege", limit);
     expect_bind_fails(c, s, "Permission denied");
-}
-
-/* A port of 127.0.0.1 held only by a connection in TIME_WAIT (0: none). */
-static int time_wait_port(void)
-{
-    /* The checker's own server (SO_REUSEADDR, as the contract asks of every
-     * TCP server) closes a connection first: that end waits in TIME_WAIT. */
-    struct sockaddr_storage ss;
-    socklen_t len = sockaddr_of("127.0.0.1", 0, &ss);
-    struct timeval tv = { 2, 0 };
-    int one = 1, port = 0, l = socket(AF_INET, SOCK_STREAM, 0), k = socket(AF_INET, SOCK_STREAM, 0);
-    setsockopt(l, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-    setsockopt(l, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-    setsockopt(k, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-    setsockopt(k, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
-    if (bind(l, (struct sockaddr *)&ss, len) == 0 && listen(l, 1) == 0 &&
-        getsockname(l, (struct sockaddr *)&ss, &len) == 0 &&
-        connect(k, (struct sockaddr *)&ss, len) == 0) {
-        int s = accept(l, NULL, NULL);
-        char b;
-        if (s >= 0) {
-            close(s);                          /* the server closes first */
-            if (read(k, &b, 1) == 0)           /* its FIN came */
-                port = ntohs(((struct sockaddr_in *)&ss)->sin_port);
-        }
-    }
-    close(k);                                  /* our FIN: the server end is in TIME_WAIT */
-    close(l);
-    for (int i = 0; port && i < 50 && try_bind(SOCK_STREAM, "127.0.0.1", port, 0) != EADDRINUSE; i++)
-        pause_ms(2);
-    if (!port || try_bind(SOCK_STREAM, "127.0.0.1", port, 0) != EADDRINUSE ||
-        try_bind(SOCK_STREAM, "127.0.0.1", port, 1) != 0)
-        return 0;
-    return port;
 }
 
 static void time_wait(struct ctx *c)

@@ -3,7 +3,6 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netdb.h>
-#include <poll.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -67,13 +66,6 @@ static void expect_fetched(struct ctx *c, struct proc *p, const char *want, size
     FAIL(c, .expected = str("stdout: %s", describe(want, n)), .observed = obs);
 }
 
-/* Nonzero when fd has data or EOF (or a connection to accept) within ms. */
-static int readable(int fd, long ms)
-{
-    struct pollfd q = { fd, POLLIN, 0 };
-    return poll(&q, 1, (int)ms) > 0;
-}
-
 /* fetch's connection on l.  If fetch ends without connecting, say so at once,
  * with connect_hint: GENERIC (how to connect at all) or NULL (the test's own
  * hint, for the tests that are about connecting). */
@@ -81,8 +73,8 @@ static const char *const GENERIC = "";
 static struct conn *accept_fetch(struct ctx *c, struct listener *l, struct proc *p,
                                  const char *connect_hint)
 {
-    for (long end = now_ms(c) + 3000; !readable(listener_fd(l), 20) && now_ms(c) < end; )
-        if (!prog_running(p) && !readable(listener_fd(l), 0)) {
+    for (long end = now_ms(c) + 3000; !listener_pending(l, 20) && now_ms(c) < end; )
+        if (!prog_running(p) && !listener_pending(l, 0)) {
             prog_wait_exit(p, 200);   /* its last words on stderr */
             FAIL(c, .expected = str("fetch to connect to port %d", listener_port(l)),
                  .observed = "it ended without connecting (its stderr may say why)",

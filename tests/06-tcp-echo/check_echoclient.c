@@ -1,7 +1,6 @@
 /* check_echoclient.c - lesson 06: echoclient sends each stdin line to an echo
  * server and writes the echo; the checker plays the server. */
 #define _GNU_SOURCE
-#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include "check.h"
@@ -19,7 +18,7 @@ static int buffer_size(size_t n)
 /* Read the n bytes of a line the client must send; recognise the usual mistakes. */
 static void expect_sent(struct ctx *c, struct conn *k, const char *want, size_t n, long ms)
 {
-    struct got g = receive(c, k, 1, n, ms);
+    struct got g = conn_recv(c, k, n, ms);
     char *diff = first_difference(want, n, g.buf, g.len);
     if (!diff)
         return;
@@ -186,8 +185,7 @@ static void server_gone_next_line(struct ctx *c)
         .argv = ARGV("echoclient", "127.0.0.1", str("%d", listener_port(l))), .stdin_pipe = 1,
         .stdout_cap = 1 << 20 });
     prog_feed(p, one, strlen(one));
-    struct pollfd lp = { listener_fd(l), POLLIN, 0 };
-    if (poll(&lp, 1, 1000) <= 0) {
+    if (!listener_pending(l, 1000)) {
         /* A client may read all of stdin before it connects: correct too.
          * Then only the end can be judged: exit 1 with a reason. */
         note(c, "it did not connect before stdin ended: the second line is given at once");
@@ -196,14 +194,14 @@ static void server_gone_next_line(struct ctx *c)
         struct conn *k = expect_accept(c, l, 2000);
         echo_back(c, k, one, strlen(one));
         conn_half_close(c, k);
-        fin_sent(conn_fd(k), 500);
+        conn_wait_sent(k, 500);
         conn_reset(c, k);
     } else {
         struct conn *k = expect_accept(c, l, 2000);
         echo_back(c, k, one, strlen(one));
         pause_ms(30);   /* it reads the echo */
         conn_half_close(c, k);
-        fin_sent(conn_fd(k), 500);
+        conn_wait_sent(k, 500);
         conn_reset(c, k);
         pause_ms(20);
         peer_record(c, 0, "the checker writes the second line to stdin, then closes stdin");

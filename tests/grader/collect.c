@@ -59,10 +59,14 @@ static void set_all_failed(struct job *j, const char *why)
     j->passed = 0;
 }
 
+/* The verdict word the checker wrote (shared.h); *ok 0 when there is none. */
 static enum tstatus status_of(const char *s, int *ok)
 {
-    *ok = s && (!strcmp(s, "pass") || !strcmp(s, "fail") || !strcmp(s, "skip"));
-    return !s ? T_FAIL : !strcmp(s, "pass") ? T_PASS : !strcmp(s, "skip") ? T_SKIP : T_FAIL;
+    int v = verdict_parse(s);
+    *ok = v >= 0;
+    if (v < 0)
+        return T_FAIL;
+    return (enum tstatus)v;
 }
 
 static void read_checks(struct job *j, const char *json, size_t n, const char *why_missing)

@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdio.h>
 #include <sys/types.h>
+#include "../harness/shared.h"   /* rm_tree, kill_children, verdict words */
 
 enum {
     MAX_SOURCE = 1 << 20,        /* a submitted file larger than this is refused */
@@ -37,7 +38,7 @@ struct prog_info {
     struct prog_info *next;
 };
 
-enum tstatus { T_PASS, T_FAIL, T_SKIP };
+enum tstatus { T_PASS = PASSED, T_FAIL = FAILED, T_SKIP = SKIPPED };   /* the checker's verdicts */
 
 struct test_result {
     enum tstatus status;
@@ -205,8 +206,6 @@ char *read_file(const char *path, size_t max, size_t *len);
 int write_file_atomic(const char *path, const char *data, size_t len);
 int write_all(int fd, const void *buf, size_t n);
 int mkdir_p(const char *path, mode_t mode);
-/* Remove a tree without following symbolic links. */
-void rm_tree(const char *path);
 /* Text safe for a report: valid UTF-8, no control bytes except \n and \t. */
 char *clean_text(const char *s, size_t n);
 /* The first max_lines lines of s, each cut to max_cols bytes. */

@@ -73,6 +73,17 @@ int has(const void *buf, size_t n, const char *text);
  * two from 256 to 32768, 1000, 1500): data cut to it were cut by a buffer. */
 int usual_buffer_size(size_t n);
 
+/* Memory that lives until the test ends.  The harness's one allocation
+ * policy: never NULL; when memory runs out the test ends there, failed,
+ * saying the checker ran out of memory (in the runner: exit 2). */
+void *xmalloc(size_t n);
+void *xcalloc(size_t n, size_t size);
+void *xrealloc(void *p, size_t n);
+/* The test's own state, for checks that keep some across their helpers:
+ * size zeroed bytes, made at the first call, the same block at every call
+ * of the same test (each test runs in its own process). */
+void *test_state(struct ctx *c, size_t size);
+
 /* Random bytes from a fixed seed (tests are reproducible). */
 void *random_bytes(size_t n, unsigned seed);
 /* Milliseconds since the test started. */
@@ -111,6 +122,9 @@ int server_start(struct ctx *c, struct proc **out, const char *const *argv);
 int expect_ready(struct ctx *c, struct proc *p, long timeout_ms);
 /* The next line of stdout (without its \n); fails if none comes in time. */
 char *expect_line(struct ctx *c, struct proc *p, long timeout_ms);
+/* The i-th program this test started (0: the first, -1: the last), NULL
+ * if there is none. */
+struct proc *prog_started(struct ctx *c, int i);
 void prog_feed(struct proc *p, const void *buf, size_t n); /* to stdin */
 void prog_close_stdin(struct proc *p);
 /* Nonzero when the program exited within the time. */
@@ -174,6 +188,11 @@ struct conn *tcp_try_connect(struct ctx *c, int family, int port, long timeout_m
 /* Connect from a chosen local address to a chosen one, both numeric
  * (e.g. "127.0.0.2" to "127.0.0.3"); skips if `from` cannot be bound. */
 struct conn *tcp_connect_from(struct ctx *c, const char *from, const char *to, int port);
+/* The same, never failing: NULL (recorded) if it does not complete within
+ * ms, with the errno in *err (ETIMEDOUT after ms; err may be NULL).  from
+ * NULL: any local address; to of any family ("::1"). */
+struct conn *tcp_try_connect_from(struct ctx *c, const char *from, const char *to, int port,
+                                  long timeout_ms, int *err);
 /* Connect and expect a refusal (nothing listens). */
 void expect_refused(struct ctx *c, int family, int port);
 void conn_send(struct ctx *c, struct conn *k, const void *buf, size_t n);
@@ -186,6 +205,13 @@ void conn_send_pieces(struct ctx *c, struct conn *k, const void *buf,
  * rightly or wrongly stop reading early; judge it by what it did. */
 size_t conn_send_some(struct ctx *c, struct conn *k, const void *buf, size_t n,
                       size_t piece, long pause);
+/* TCP_NODELAY: each send leaves at once, however small. */
+void conn_nodelay(struct conn *k);
+/* Wait (at most ms) until every byte sent on k, and so a FIN queued after
+ * them, has left our socket: an RST that follows comes after them. */
+void conn_wait_sent(struct conn *k, long ms);
+/* Wait (at most ms) until the program acknowledged our FIN (FIN_WAIT2). */
+void conn_wait_acked(struct conn *k, long ms);
 void conn_half_close(struct ctx *c, struct conn *k);   /* FIN */
 void conn_reset(struct ctx *c, struct conn *k);        /* RST */
 void conn_close(struct ctx *c, struct conn *k);
@@ -196,6 +222,28 @@ void expect_eof(struct ctx *c, struct conn *k, long timeout_ms);
 /* Send buf while reading, until n bytes came back; compare with want. */
 void expect_echo(struct ctx *c, struct conn *k, const void *buf, size_t n,
                  long timeout_ms);
+/* What came on a connection, and how the receiving ended. */
+struct got {
+    char *buf;          /* the bytes (room for one more) */
+    size_t len;
+    int eof;            /* the program closed the connection (FIN) */
+    int err;            /* or the errno of a failed read (ECONNRESET) */
+    const char *then;   /* that for a message: "" (all came), ", then EOF" ... */
+    size_t sent;        /* conn_echo: the bytes the checker sent */
+};
+/* Receive up to n bytes, waiting at most ms for each piece; never fails.
+ * Recorded: "c1: 5 bytes \"hello\", then EOF". */
+struct got conn_recv(struct ctx *c, struct conn *k, size_t n, long timeout_ms);
+/* A slow reader: the same, piece bytes at a time with pause ms between. */
+struct got conn_recv_slowly(struct ctx *c, struct conn *k, size_t n, size_t piece, long pause,
+                            long timeout_ms);
+/* Send n bytes of buf while reading what comes back, until want bytes came
+ * (or EOF, an error, ms of silence); never fails.  Once the last byte is
+ * sent, then(c, k, so_far, arg) runs (if not NULL): an action in
+ * mid-stream, e.g. freeze the program, send the rest and half-close. */
+typedef void echo_action(struct ctx *c, struct conn *k, const struct got *so_far, void *arg);
+struct got conn_echo(struct ctx *c, struct conn *k, const void *buf, size_t n, size_t want,
+                     long timeout_ms, echo_action *then, void *arg);
 /* Read whatever comes until EOF; returns the bytes. */
 char *read_to_eof(struct ctx *c, struct conn *k, size_t *n, long timeout_ms);
 /* Like read_to_eof but never fails: *end is 0 after EOF, the errno of a
@@ -214,6 +262,9 @@ struct listener *tcp_listener_at(struct ctx *c, int family, const char *addr, in
                                  int backlog);
 int listener_port(struct listener *l);
 int listener_fd(struct listener *l);   /* to poll it (e.g. while the program runs) */
+/* Nonzero when a connection waits to be accepted within ms. */
+int listener_pending(struct listener *l, long timeout_ms);
+void listener_close(struct ctx *c, struct listener *l);
 struct conn *expect_accept(struct ctx *c, struct listener *l, long timeout_ms);
 
 /* ---- the peer: UDP --------------------------------------------------- */
@@ -235,6 +286,11 @@ void udp_send_to(struct ctx *c, struct udp *u, const char *addr, int port, const
                  size_t n);
 /* Like udp_expect but never fails: the length, or -1 (recorded) if none came. */
 long udp_recv(struct ctx *c, struct udp *u, void *buf, size_t cap, int *from, long timeout_ms);
+/* The same, recording nothing (the check says what it saw), with *at the
+ * kernel's arrival time of the datagram in ms since the test started: the
+ * gap between two datagrams is exact, however late the checker reads. */
+long udp_recv_timed(struct ctx *c, struct udp *u, void *buf, size_t cap, int *from,
+                    double *at, long timeout_ms);
 
 /* ---- reading messages as they come; files to serve (pieces.c) -------- */
 
@@ -253,6 +309,12 @@ int have_ipv6(void);
 int is_root(void);
 /* A port that was free a moment ago (for tests that must name a port). */
 int free_port(int type);
+/* Bind a socket of type to numeric addr:port (SO_REUSEADDR if reuse) and
+ * close it again: 0 if that worked, else the errno (EADDRINUSE ...). */
+int bind_error(int type, const char *addr, int port, int reuse);
+/* A port of 127.0.0.1 held only by a connection in TIME_WAIT, which a
+ * server with SO_REUSEADDR may bind (0: none could be made). */
+int time_wait_port(void);
 
 /* ---- reading without judging (recv_upto.c) ---------------------------- */
 

@@ -3,6 +3,7 @@
 #define INTERNAL_H
 
 #include "harness.h"
+#include "shared.h"
 
 enum dir { TO_PROG, FROM_PROG, AT_PROG, AT_PEER };
 
@@ -12,11 +13,10 @@ struct event {
     char *text;
 };
 
-enum status { PASS, FAIL, SKIP };
 
 /* What a test reports to the runner (and the runner prints). */
 struct result {
-    enum status status;
+    enum verdict status;
     long ms;
     char *expected, *observed, *hint, *see, *ended, *err, *notes;
     struct event *events;
@@ -36,6 +36,7 @@ struct ctx {
     int nprocs;
     int next_conn;          /* numbers connections c1, c2 ... */
     int result_fd;          /* where the result goes */
+    void *state;            /* test_state() */
 };
 
 #include <pthread.h>
@@ -62,7 +63,6 @@ struct proc {
 
 /* proc.c */
 extern const char *scratch_base;   /* the runner's directory for scratch dirs */
-void rm_tree(const char *dir);
 char *next_line(struct proc *p, long timeout_ms, const char **why);
 char *ending_hint(struct proc *p);   /* NULL, or advice on how it died */
 /* spawn.c: runs in the forked child, never returns */
@@ -77,6 +77,11 @@ uid_t nobody_uid(void);
 void write_file(const char *path, const char *text);
 
 long mono_ms(void);
+/* End the test at once, failed, with why (runner.c); in the runner itself,
+ * exit 2.  For what leaves no other way on (no memory). */
+_Noreturn void test_abort(const char *why);
+/* The runner calls it when the test function returned (ctx.c). */
+_Noreturn void test_passed(struct ctx *c);
 void record(struct ctx *c, enum dir d, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 /* Stop every program of the test and describe how the last one ended. */

@@ -47,7 +47,7 @@ int result_parse(const char *p, size_t n, struct result *r)
     memset(r, 0, sizeof *r);
     if (sscanf(p, "S %d %ld\n", &st, &r->ms) != 2)
         return -1;
-    r->status = (enum status)st;
+    r->status = (enum verdict)st;
     p = memchr(p, '\n', (size_t)(end - p)) + 1;
     while (p < end) {
         char tag;
@@ -271,7 +271,6 @@ static void yaml_field(FILE *f, const char *k, const char *v)
     fputc('\n', f);
 }
 
-static const char *status_name[] = { "pass", "fail", "skip" };
 static const char *dir_name[] = { "to_program", "from_program", "program", "checker" };
 static int ntests_seen;
 
@@ -394,25 +393,25 @@ void report_test(int format, int i, const char *lesson, const struct test *t, co
 {
     if (format == FMT_HUMAN) {
         const char *tag = str("%sPASS%s", GREEN, OFF);
-        if (r->status == FAIL)
+        if (r->status == FAILED)
             tag = str("%sFAIL%s", RED, OFF);
-        if (r->status == SKIP)
+        if (r->status == SKIPPED)
             tag = str("%sSKIP%s", YELLOW, OFF);
-        const char *like = r->status == FAIL ? same_symptom(t, r) : NULL;
+        const char *like = r->status == FAILED ? same_symptom(t, r) : NULL;
         if (like)
             printf("  %s  %-24s the same symptom as %s: %s\n", tag, t->name, like, short_observed(r));
-        else if (r->status == SKIP)
+        else if (r->status == SKIPPED)
             printf("  %s  %-24s %s\n", tag, t->name, r->observed);
         else
             printf("  %s  %-24s %s\n", tag, t->name, t->what);
-        if (r->status == FAIL && !like) {
+        if (r->status == FAILED && !like) {
             human_block(stdout, lesson, t, r);
             putchar('\n');
         }
     } else if (format == FMT_TAP) {
-        printf("%s %d - %s%s%s\n", r->status == FAIL ? "not ok" : "ok", i + 1, t->name,
-               r->status == SKIP ? " # SKIP " : "", r->status == SKIP ? r->observed : "");
-        if (r->status == FAIL) {
+        printf("%s %d - %s%s%s\n", r->status == FAILED ? "not ok" : "ok", i + 1, t->name,
+               r->status == SKIPPED ? " # SKIP " : "", r->status == SKIPPED ? r->observed : "");
+        if (r->status == FAILED) {
             printf("  ---\n");
             yaml_field(stdout, "what", t->what);
             yaml_field(stdout, "expected", r->expected);
@@ -422,24 +421,24 @@ void report_test(int format, int i, const char *lesson, const struct test *t, co
             printf("  ...\n");
         }
     } else {
-        const char *like = r->status == FAIL ? same_symptom(t, r) : NULL;
+        const char *like = r->status == FAILED ? same_symptom(t, r) : NULL;
         int saved = use_color;
         use_color = 0;
         char *text = NULL;
         size_t len;
         FILE *m = open_memstream(&text, &len);
-        if (r->status == FAIL) human_block(m, lesson, t, r);
+        if (r->status == FAILED) human_block(m, lesson, t, r);
         fclose(m);
         use_color = saved;
         printf("%s\n  {\"name\": ", ntests_seen++ ? "," : "");
         json_str(stdout, t->name);
-        printf(", \"status\": \"%s\", \"ms\": %ld, \"what\": ", status_name[r->status], r->ms);
+        printf(", \"status\": \"%s\", \"ms\": %ld, \"what\": ", verdict_word(r->status), r->ms);
         json_str(stdout, t->what);
         const char *keys[] = { "expected", "observed", "notes", "ended", "stderr", "hint", "see", "text",
                                "same_symptom_as", "symptom" };
         const char *vals[] = { r->expected, r->observed, r->notes, r->ended, r->err, r->hint,
                                r->see ? str("lessons/%s/README.md%s", lesson, r->see) : NULL,
-                               r->status == FAIL ? text : NULL, like,
+                               r->status == FAILED ? text : NULL, like,
                                like ? short_observed(r) : NULL };
         for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++) {
             printf(", \"%s\": ", keys[k]);

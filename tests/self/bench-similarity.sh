@@ -26,6 +26,21 @@ for sol in solutions/[0-9][0-9]-*/*.c; do
     # One awk per program writes every student's file: mutation k of pool file k.
     ls "$sol" tests/"$l"/good/"$p"/*.c tests/"$l"/corpus/"$p"/*.c 2>/dev/null |
     awk -v n="$N" -v class="$class" -v l="$l" -v p="$p" '
+        # every whole-word "from" in s becomes "to" (POSIX awk has no \<)
+        function rename(s, from, to,    out, at, pre, post) {
+            out = ""
+            while ((at = index(s, from)) > 0) {
+                pre = at > 1 ? substr(s, at - 1, 1) : " "
+                post = substr(s, at + length(from), 1)
+                if (pre ~ /[A-Za-z0-9_]/ || post ~ /[A-Za-z0-9_]/) {
+                    out = out substr(s, 1, at + length(from) - 1)
+                } else {
+                    out = out substr(s, 1, at - 1) to
+                }
+                s = substr(s, at + length(from))
+            }
+            return out s
+        }
         { pool[np++] = $0 }
         END {
             for (s = 0; s < n; s++) {
@@ -38,8 +53,9 @@ for sol in solutions/[0-9][0-9]-*/*.c; do
                     k++
                     if (s % 3 == 0 && line ~ /^[ \t]*(\/\*|\*)/) continue         # comments dropped
                     if (s % 3 == 1 && line ~ /^[ \t]*\/\*/) line = "/* my note " s " */"
-                    gsub(/\<fd\>/, "fd" s, line)                                  # names changed
-                    gsub(/\<len\>/, "len_" s, line)
+                    line = rename(line, "fd", "fd" s)                             # names changed
+                    line = rename(line, "len", "len_" s)
+                    line = rename(line, "i", "i" s)
                     print line > out
                     if (line ~ /^}/ && (s + k) % 4 == 0)                           # lines added
                         print "static int extra_" s "_" k " = " k ";" > out
