@@ -97,6 +97,7 @@ struct proc;
 struct start {
     const char *const *argv;   /* argv[0] is shown, the program file is used */
     long nofile;               /* RLIMIT_NOFILE for the program, 0: default 64 */
+    long nofile_soft;          /* its soft RLIMIT_NOFILE if below nofile (the hard) */
     int static_build;          /* run the statically linked build (EXE.static) */
     int as_nobody;             /* run without privilege (as root: uid 65534;
                                   after stage_private_net: no capability) */
@@ -175,6 +176,34 @@ long prog_cpu_ms(struct proc *p);     /* user + system CPU used so far, all thre
 int prog_threads(struct proc *p);     /* its threads (entries of /proc/PID/task) */
 int prog_children(struct proc *p);    /* processes whose parent it is */
 long prog_rss_kib(struct proc *p);    /* resident memory (VmRSS) in KiB */
+int prog_fds(struct proc *p);         /* its open descriptors (/proc/PID/fd) */
+
+/* ---- a crowd: thousands of clients at once (many.c) ------------------- */
+
+/* Clients driven from the checker with one epoll loop; every wait bounded.
+ * When clients fail, the test fails once: how many failed how, and the
+ * first one's bytes (escaped) and first differing offset. */
+struct crowd;
+/* How many of `want` clients the hard RLIMIT_NOFILE of the checker and of
+ * the program (prog_hard, 0: unknown) allow at once; when fewer, a note
+ * says the test runs scaled down. */
+int crowd_room(struct ctx *c, int want, long prog_hard);
+/* Connect n clients to 127.0.0.1:port, all open together, within ms (the
+ * checker raises its own soft RLIMIT_NOFILE to its hard one). */
+struct crowd *crowd_connect(struct ctx *c, int port, int n, long timeout_ms);
+/* Every client sends a line of 1 to max_len bytes (its own bytes, ending
+ * in \n), all at once, and reads it back; each byte is checked.  All within
+ * ms; returns the ms it took. */
+long crowd_echo(struct ctx *c, struct crowd *w, size_t max_len, long timeout_ms);
+/* Every client half-closes and expects EOF and nothing more; then closed. */
+void crowd_finish(struct ctx *c, struct crowd *w, long timeout_ms);
+void crowd_close(struct crowd *w);
+int crowd_size(struct crowd *w);
+/* Client i's round trip in crowd_echo (first byte sent, last back), ms. */
+long crowd_rtt_ms(struct crowd *w, int i);
+/* fn(c, arg) about every 20 ms while the crowd waits (e.g. to sample
+ * prog_threads() during the load). */
+void crowd_on_tick(struct crowd *w, void (*fn)(struct ctx *, void *), void *arg);
 
 /* ---- the peer: TCP --------------------------------------------------- */
 

@@ -110,3 +110,19 @@ long prog_rss_kib(struct proc *p)
     fclose(f);
     return kib;
 }
+
+int prog_fds(struct proc *p)
+{
+    char path[64];
+    snprintf(path, sizeof path, "/proc/%ld/fd", (long)p->pid);
+    DIR *d = opendir(path);
+    if (!d)
+        return -1;
+    int n = 0;
+    struct dirent *e;
+    while ((e = readdir(d)))
+        if (e->d_name[0] != '.')
+            n++;
+    closedir(d);
+    return n;
+}

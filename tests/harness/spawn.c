@@ -114,7 +114,8 @@ _Noreturn void proc_exec(struct proc *p, struct start s, const char *exe, int in
     if (syscall(SYS_close_range, 3U, ~0U, 0) != 0)
         for (int fd = 3; fd < 4096; fd++)
             close(fd);
-    struct rlimit nofile = { (rlim_t)s.nofile, (rlim_t)s.nofile };
+    /* nofile_soft: a soft limit below the hard one (lesson 10 raises it). */
+    struct rlimit nofile = { (rlim_t)(s.nofile_soft ? s.nofile_soft : s.nofile), (rlim_t)s.nofile };
     setrlimit(RLIMIT_NOFILE, &nofile);
     char *env[] = { "PATH=/usr/local/bin:/usr/bin:/bin", "TZ=UTC", "LC_ALL=C",
                     str("HOME=%s", p->dir), NULL };
