@@ -25,7 +25,7 @@ SELECTED := $(if $(L),$(filter $(L) $(L)-%,$(LESSONS)),$(LESSONS))
 # make check builds only the checkers of the lessons it checks.
 CHECKERS := $(filter $(addprefix $(BUILD)/checkers/check-,$(SELECTED)),$(ALL_CHECKERS))
 
-.PHONY: all check demo test bench soak clean progress watch hint student-pack grade bench-grade
+.PHONY: all check demo test bench soak clean progress watch hint fresh student-pack grade bench-grade
 all: $(ALL_CHECKERS) $(BUILD)/tools/watch
 
 # A lesson's checks: check.c (the lesson's table) and, where a lesson has
@@ -60,9 +60,17 @@ hint:
 # What a student gets: the lessons, the docs and the checks they run; no
 # solutions, no corpus or good programs (near-solutions), no grader.
 student-pack:
-	@sh tests/tools/student-pack.sh $(BUILD)
+	@LEVEL="$(LEVEL)" sh tests/tools/student-pack.sh $(BUILD)
 
-demo: $(ALL_CHECKERS)
+# make fresh L=NN P=program: a bare file (the contract, the includes, an empty
+# main) instead of the skeleton; a file you changed is kept beside it.
+fresh:
+	@test -n "$(L)" -a -n "$(P)" -a -n "$(SELECTED)" || { echo "usage: make fresh L=NN P=program"; exit 2; }
+	@sh tests/tools/fresh.sh "$(SELECTED)" "$(P)"
+
+# In the student pack (no solutions/, tests/self or tests/grader) demo, test
+# and grade build nothing: they only say they are not in the pack.
+demo: $(if $(wildcard solutions),$(ALL_CHECKERS))
 	@test -d solutions || { echo "make demo needs solutions/, which the student pack leaves out: try make check L=01"; exit 2; }
 	@sh tests/tools/demo.sh
 
@@ -75,7 +83,7 @@ $(GRADER): $(wildcard tests/grader/*.c tests/grader/*.h) tests/harness/shared.c 
 	@echo "building the grader"
 	@$(CC) $(CFLAGS) -Werror -o $@ $(wildcard tests/grader/*.c) tests/harness/shared.c
 
-grade: $(ALL_CHECKERS) $(GRADER)
+grade: $(if $(wildcard tests/grader),$(ALL_CHECKERS) $(GRADER))
 	@test -d tests/grader || { echo "make grade is for instructors: the student pack leaves the grader out"; exit 2; }
 	@if [ -n "$$SUBMISSIONS" ]; then \
 	    $(GRADER) $(if $(J),-j $(J)) --checkers $(BUILD)/checkers -- "$$SUBMISSIONS" "$${OUT:-$(BUILD)/grade}"; \
@@ -85,7 +93,7 @@ grade: $(ALL_CHECKERS) $(GRADER)
 	    $(GRADER) $(if $(J),-j $(J)) --checkers $(BUILD)/checkers -- $(BUILD)/grade-sample/class "$${OUT:-$(BUILD)/grade-sample/results}"; \
 	fi
 
-test: $(ALL_CHECKERS) $(BUILD)/tools/watch $(GRADER)
+test: $(if $(wildcard tests/self),$(ALL_CHECKERS) $(BUILD)/tools/watch $(GRADER))
 	@test -d tests/self || { echo "make test runs the workbook's own tests, which the student pack leaves out"; exit 2; }
 	@sh tests/self/run.sh
 

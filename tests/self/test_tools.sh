@@ -47,3 +47,15 @@ echo "$list" | grep -q 'lessons/01-socket/sockinfo.c' &&
     echo "$list" | grep -q 'tests/01-socket/check.c' && echo "$list" | grep -q 'tests/harness/harness.h' &&
     ! echo "$list" | grep -q 'solutions/\|/corpus/\|/good/\|tests/grader\|tests/self'
 say $? "make student-pack holds the lessons and their checks, no solutions, corpus, good programs or grader"
+
+# The pack stands on its own: unpacked, its README's first command checks
+# lesson 01 (the skeleton fails: a verdict, and make fails), and make test
+# says it is not in the pack instead of failing to build.
+mkdir -p "$tmp/unpacked"
+tar -xzf "$tmp/pack/sockets-workbook-student.tar.gz" -C "$tmp/unpacked" 2>/dev/null
+p=$tmp/unpacked/sockets-workbook
+out=$(cd "$p" && timeout 300 make check L=01 2>&1); rc=$?
+[ $rc -ne 0 ] && echo "$out" | grep -q 'sockinfo: [0-9]* of [0-9]* tests passed' &&
+    [ -f "$p/README.zh-CN.md" ] && grep -q 'make check L=01' "$p/README.md" &&
+    (cd "$p" && make test 2>&1 | grep -q 'student pack leaves')
+say $? "the student pack, unpacked, runs make check L=01 (exit $rc) and says make test is not in it"
