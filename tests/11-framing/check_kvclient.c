@@ -43,7 +43,8 @@ static void expect_request(struct ctx *c, struct conn *k, const char *want, size
         see = "#the-client-loop";
     }
     FAIL(c, .expected = str("the client to send the request %s", show_frame(f.p, f.n)),
-         .observed = str("%s; %s", frame_observed(g, 2000), diff), .hint = hint, .see = see);
+         .observed = g.n ? str("%s; %s", frame_observed(g, 2000), diff) : frame_observed(g, 2000),
+         .hint = hint, .see = see);
 }
 
 static void answer(struct ctx *c, struct conn *k, const char *body, size_t n)
