@@ -101,7 +101,7 @@ static const char *said_hint(struct chat *ch, const char *want, const char *got,
         return "The line came without its prefix: put \"IP:PORT: \" (the sender's address, "
                "then a colon and a space) before every line you relay.";
     char *text = str("%.*s", (int)(n < 100 ? n : 100), got);
-    if (sscanf(text, "%63[0-9.:a-f]:%d: ", ip, &port) == 2) {
+    if (sscanf(text, "%63[0-9.]:%d: ", ip, &port) == 2) {
         if (port == ch->port)
             return str("%d is the server's own port: the prefix is the SENDER's address, as "
                        "accept() wrote it into its second argument when that client "
@@ -113,10 +113,21 @@ static const char *said_hint(struct chat *ch, const char *want, const char *got,
             return "That port is not the sender's: keep each client's own address (from its "
                    "accept()) with that client, and use the sender's when relaying its line.";
     }
-    *see = "#partial-lines";
-    if (n && n < strlen(want) && !memcmp(got, want, n))
+    size_t same = 0;
+    while (same < n && same < strlen(want) && got[same] == want[same])
+        same++;
+    if (same > pre && same < strlen(want) && usual_buffer_size(same - pre)) {
+        *see = "#the-line-limit";
+        return str("The line was cut after %zu bytes, the size of a fixed buffer: a client's "
+                   "buffer must hold a whole line of up to 4096 bytes, and a line goes out "
+                   "only once its \\n has come.", same - pre);
+    }
+    if (n && n < strlen(want) && !memcmp(got, want, n)) {
+        *see = "#partial-lines";
         return "Only the start of the line came: relay a line only once its \\n has arrived, "
                "and relay all of it, however many recv() calls it took.";
+    }
+    *see = NULL;
     return NULL;
 }
 
