@@ -69,6 +69,20 @@ static void expect_timed_out(struct ctx *c, struct proc *p, long t0, long t, con
                      "takes milliseconds, a struct timeval seconds and microseconds "
                      "(TIMEOUT_MS / 1000 is 0 for anything under a second).",
              .see = "#a-timeout-in-the-wrong-unit");
+    /* Ending just after a whole number of seconds, for a TIMEOUT_MS that is
+     * not one, is the mark of a timer counted in seconds (alarm(), sleep(),
+     * a timeval of TIMEOUT_MS / 1000 + 1, time()): that is the cause, even
+     * with several addresses. */
+    int whole_seconds = took > t + LATE && took >= 1000 && took % 1000 <= 150 && t % 1000 != 0;
+    if (whole_seconds)
+        FAIL(c, .expected = exp, .observed = str("it gave up %ld ms after the start: about %ld "
+                                                 "whole second(s) for a TIMEOUT_MS of %ld ms",
+                                                 took, took / 1000, t),
+             .hint = "The timeout was counted in whole seconds (alarm(), sleep(), a struct "
+                     "timeval with TIMEOUT_MS / 1000 seconds, time()), so it rounds up. Count "
+                     "in milliseconds: a deadline on the monotonic clock, and poll() with the "
+                     "milliseconds left.",
+             .see = "#a-timeout-in-the-wrong-unit");
     if (took > t + LATE)
         FAIL(c, .expected = exp, .observed = str("it gave up %ld ms after the start%s", took,
                                                  per ? per : ""),
