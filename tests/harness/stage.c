@@ -43,11 +43,12 @@ static int write_text(const char *path, const char *text)
     return n == (ssize_t)strlen(text) ? 0 : -1;
 }
 
-/* In a fresh user namespace: be `inner` for our own ids outside. */
-static int map_self(unsigned inner)
+/* In a fresh user namespace: be uid 0 (inner 0) or our own uid (inner 1)
+ * for our ids outside, uid and gid (read before the unshare: inside, until
+ * mapped, they read as the overflow id 65534). */
+static int map_self(int inner, unsigned uid, unsigned gid)
 {
     char line[64];
-    unsigned uid = (unsigned)geteuid(), gid = (unsigned)getegid();
     if (write_text("/proc/self/setgroups", "deny") != 0 && errno != ENOENT)
         return -1;
     snprintf(line, sizeof line, "%u %u 1\n", inner ? uid : 0, uid);
@@ -58,18 +59,18 @@ static int map_self(unsigned inner)
 }
 
 /* unshare(flags), in a new user namespace of our own when we may not. */
-static int unshare_as_needed(int flags, unsigned keep_uid)
+static int unshare_as_needed(int flags, int keep_uid)
 {
     if (unshare(flags) == 0)
         return 0;
     if (errno != EPERM)
         return -1;
-    uid_t uid = geteuid();
+    unsigned uid = (unsigned)geteuid(), gid = (unsigned)getegid();
     if (unshare(CLONE_NEWUSER) != 0)
         return -1;
     /* keep_uid: stay our own uid inside (a program keeps no capability
      * past execve); else be uid 0 of it, as the peer of a staged test. */
-    if (map_self(keep_uid ? (unsigned)uid : 0) != 0)
+    if (map_self(keep_uid, uid, gid) != 0)
         return -1;
     return unshare(flags);
 }
@@ -114,6 +115,7 @@ static int lo_up(void)
 void stage_private_net(struct ctx *c)
 {
     int was_root = geteuid() == 0;
+    unsigned uid = (unsigned)geteuid(), gid = (unsigned)getegid();
     if (unshare(CLONE_NEWNET) != 0) {
         if (errno != EPERM || was_root)
             skip(c, str("the checker cannot make a private network namespace: %s",
@@ -121,7 +123,7 @@ void stage_private_net(struct ctx *c)
         if (unshare(CLONE_NEWUSER) != 0)
             skip(c, str("the checker is not root and cannot make a user namespace, where "
                         "it could bind ports below 1024 (unshare: %s)", strerror(errno)));
-        if (map_self(0) != 0)
+        if (map_self(0, uid, gid) != 0)
             skip(c, str("the checker cannot map its uid in a user namespace: %s",
                         strerror(errno)));
         in_userns = 1;
@@ -160,6 +162,7 @@ char **hosts_order(struct ctx *c, const char *hosts, const char *name, int sockt
             fprintf(o, "!the checker cannot give a program a private /etc/hosts (a mount "
                        "namespace%s): %s", geteuid() ? ", in a user namespace" : "",
                     strerror(errno));
+            fclose(o);
             _exit(1);
         }
         struct addrinfo hints = { .ai_family = AF_UNSPEC, .ai_socktype = socktype }, *res;
