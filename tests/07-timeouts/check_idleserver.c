@@ -55,6 +55,13 @@ static void expect_cut(struct ctx *c, struct conn *k, long from, long idle, cons
                      "out of descriptors (accept() fails with EMFILE). close() every client "
                      "you cut; shutdown() alone keeps the descriptor.",
              .see = "#leaking-descriptors");
+    if (end == ETIMEDOUT && idle < 1000)
+        FAIL(c, .expected = exp, .observed = str("still open %ld ms after %s", took, after),
+             .hint = "Is the timeout in whole seconds? Below a second, IDLE_MS / 1000 is 0, and "
+                     "SO_RCVTIMEO with a struct timeval of { 0, 0 } means never time out (man 7 "
+                     "socket), not at once. Give the timeval both parts, seconds and "
+                     "microseconds, or wait with poll(), which takes milliseconds.",
+             .see = "#a-timeout-in-the-wrong-unit");
     if (end == ETIMEDOUT)
         FAIL(c, .expected = exp, .observed = str("still open %ld ms after %s", took, after),
              .hint = how == AFTER_BYTES ?
@@ -64,6 +71,16 @@ static void expect_cut(struct ctx *c, struct conn *k, long from, long idle, cons
                  "Wait for input with poll(fd, 1, IDLE_MS) before each recv(); when it "
                  "returns 0, close the connection.",
              .see = how == AFTER_BYTES ? "#a-timeout-only-on-the-first-read" : "#the-idle-timer");
+    /* A server that died closes every connection: that is no cut. */
+    struct proc *server = the_server(c);
+    if ((end || took < idle - EARLY) && server != NULL && prog_wait_exit(server, 20))
+        FAIL(c, .expected = exp,
+             .observed = str("the connection ended %ld ms after %s because the server itself "
+                             "had ended", took, after),
+             .hint = "The server ended instead of cutting one client: see how it ended and its "
+                     "stderr above. A timer, or a failed call, ends that client only; the server "
+                     "goes on to accept the next.",
+             .see = "#ending-more-than-the-idle-client");
     if (end)
         FAIL(c, .expected = exp, .observed = str("the connection was reset (%s) after %ld ms",
                                                  strerror(end), took),
