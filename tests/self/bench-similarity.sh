@@ -1,15 +1,17 @@
 #!/bin/sh
-# bench-similarity.sh [STUDENTS] - time the similarity pass alone on a big
-# class: STUDENTS (default 300) x every program of the workbook, each file
+# bench-similarity.sh [STUDENTS [PROGRAMS]] - time the similarity pass alone on
+# a big class: STUDENTS (default 300) x the first PROGRAMS programs of the
+# workbook (default: every one), each file
 # one of the solutions, correct programs (tests/NN-name/good/) or buggy ones
 # (tests/NN-name/corpus/), mutated per student (comments dropped or
 # changed, names changed, lines added), so that many pairs share code: the
 # expensive case for the comparison.  Runs `grader --similarity-only`, which
-# grades nothing.  Usage: BUILD=build sh tests/self/bench-similarity.sh [N]
+# grades nothing.  Usage: BUILD=build sh tests/self/bench-similarity.sh [300 [13]]
 set -eu
 cd "$(dirname "$0")/../.."
 BUILD=${BUILD:-build}
 N=${1:-300}
+MAXPROG=${2:-1000}
 G=$BUILD/grader
 [ -x "$G" ] || { echo "bench-similarity: build the grader first (make $G)"; exit 2; }
 T=$BUILD/bench-similarity
@@ -22,6 +24,7 @@ nprog=0
 for sol in solutions/[0-9][0-9]-*/*.c; do
     l=$(basename "$(dirname "$sol")") p=$(basename "$sol" .c)
     [ -x "$BUILD/checkers/check-$l" ] || continue
+    [ $nprog -lt "$MAXPROG" ] || break
     nprog=$((nprog + 1))
     # One awk per program writes every student's file: mutation k of pool file k.
     ls "$sol" tests/"$l"/good/"$p"/*.c tests/"$l"/corpus/"$p"/*.c 2>/dev/null |
