@@ -10,9 +10,17 @@
 
 #define STAMP 24       /* "Wed Nov 25 09:35:03 2026" */
 
-static struct proc *server;
+static int start(struct ctx *c)
+{
+    struct proc *p;
+    return server_start(c, &p, ARGV("udpserver", "0"));
+}
 
-static int start(struct ctx *c) { return server_start(c, &server, ARGV("udpserver", "0")); }
+/* The server this test started last. */
+static struct proc *the_server(struct ctx *c)
+{
+    return prog_started(c, -1);
+}
 
 /* What ctime(&t) prints in UTC, without its "\n". */
 static char *ctime_utc(time_t t)
@@ -26,7 +34,7 @@ static char *ctime_utc(time_t t)
 
 static _Noreturn void no_reply(struct ctx *c, struct udp *u, int port, const void *msg, size_t n)
 {
-    expect_still_running(c, server, n > 40 ? str("a datagram of %zu bytes", n)
+    expect_still_running(c, the_server(c), n > 40 ? str("a datagram of %zu bytes", n)
                                            : str("a datagram of %s", describe(msg, n)));
     int swapped = ((port & 0xff) << 8) | (port >> 8), from;
     if (swapped != port && n < 100) {
@@ -276,7 +284,7 @@ static void any_address(struct ctx *c)
     int from = 0;
     long len = udp_recv(c, u, buf, sizeof buf, &from, 2000);
     if (len < 0) {
-        expect_still_running(c, server, "a datagram to 127.0.0.2");
+        expect_still_running(c, the_server(c), "a datagram to 127.0.0.2");
         FAIL(c, .expected = "a reply to a datagram sent to 127.0.0.2, a loopback address too",
              .observed = "no datagram came back",
              .hint = "Bind every IPv4 address: sin_addr.s_addr = htonl(INADDR_ANY), not "
@@ -288,7 +296,8 @@ static void any_address(struct ctx *c)
 
 static void leading_zeros(struct ctx *c)
 {
-    int port = server_start(c, &server, ARGV("udpserver", "00000"));
+    struct proc *p;
+    int port = server_start(c, &p, ARGV("udpserver", "00000"));
     exchange(c, udp_open(c, AF_INET, 0), port, "zeros", 5);
 }
 

@@ -12,14 +12,22 @@
 #define MAXDGRAM 65507 /* the largest UDP payload over IPv4 */
 #define BIG 65000      /* the longest line */
 
-static char buf[MAXDGRAM + 4096];   /* one received datagram */
+/* What a test keeps across its helpers (test_state: one per test). */
+struct rpc {
+    char buf[MAXDGRAM + 4096];   /* one received datagram */
+    const char *last_line;       /* the line the checker answered last */
+    size_t last_len;
+    double replied_at;           /* when (ms) */
+    int quiet;                   /* do not record each datagram */
+};
+
+static struct rpc *state(struct ctx *c)
+{
+    return test_state(c, sizeof(struct rpc));
+}
 
 /* Arrival times are the kernel's stamps (udp_recv_timed): the gaps between
  * two datagrams are exact, whatever delays the checker itself. */
-static const char *last_line;   /* the line the checker answered last */
-static size_t last_len;
-static double replied_at = -1;  /* when (ms) */
-static int quiet;               /* do not record each datagram */
 
 /* The checker's server socket: the harness stamps every datagram it
  * receives with the kernel's arrival time. */
@@ -28,17 +36,18 @@ static struct udp *rpc_server(struct ctx *c, int family)
     return udp_open(c, family, 0);
 }
 
-/* One datagram into buf within ms: its length (-1 if none came), the sender's
+/* One datagram into the test's buf within ms: its length (-1 if none came), the sender's
  * port and its arrival time.  Silence is not recorded: callers say it. */
 static long recv_at(struct ctx *c, struct udp *u, int *from, double *at, long ms)
 {
-    long r = udp_recv_timed(c, u, buf, sizeof buf, from, at, ms);
-    if (r < 0 || quiet)
+    struct rpc *s = state(c);
+    long r = udp_recv_timed(c, u, s->buf, sizeof s->buf, from, at, ms);
+    if (r < 0 || s->quiet)
         return r;
-    size_t len = sizeof buf;
+    size_t len = sizeof s->buf;
     if ((size_t)r < len)
         len = (size_t)r;
-    peer_record(c, -1, "%s (from port %d, at %.1f ms)", describe(buf, len), *from, *at);
+    peer_record(c, -1, "%s (from port %d, at %.1f ms)", describe(s->buf, len), *from, *at);
     return r;
 }
 
@@ -55,26 +64,30 @@ static struct proc *rpc(struct ctx *c, const char *host, int port, long t, long 
 static void answer(struct ctx *c, struct udp *u, int port, const char *line, size_t n,
                    const void *r, size_t rn)
 {
-    last_line = line;
-    last_len = n;
-    replied_at = (double)now_ms(c);
+    struct rpc *s = state(c);
+    s->last_line = line;
+    s->last_len = n;
+    s->replied_at = (double)now_ms(c);
     udp_send(c, u, port, r, rn);
 }
 
 /* A datagram that resends the line answered last, sent before the answer
  * could arrive: a correct program may do that when the checker is slow. */
-static int early_resend(long len, double at)
+static int early_resend(struct ctx *c, long len, double at)
 {
-    return last_line && (size_t)len == last_len && !memcmp(buf, last_line, last_len) &&
-           at < replied_at + 5;
+    struct rpc *s = state(c);
+    if (!s->last_line || (size_t)len != s->last_len)
+        return 0;
+    return !memcmp(s->buf, s->last_line, s->last_len) && at < s->replied_at + 5;
 }
 
 static _Noreturn void resent_after_reply(struct ctx *c, long len, const char *hint,
                                          const char *see)
 {
+    struct rpc *s = state(c);
     FAIL(c, .expected = str("no more copies of %s: the checker had answered it",
-                            describe(last_line, last_len)),
-         .observed = str("it sent %s again after the reply", describe(buf, (size_t)len)),
+                            describe(s->last_line, s->last_len)),
+         .observed = str("it sent %s again after the reply", describe(s->buf, (size_t)len)),
          .hint = hint ? hint :
              "The reply was not taken as a match. A match comes from the server's address "
              "(IP and port, as getaddrinfo gave it) and its last bytes are the line (for an "
@@ -96,24 +109,26 @@ static _Noreturn void resent_after_reply(struct ctx *c, long len, const char *hi
 static void check_copy(struct ctx *c, long len, double at, const char *line, size_t n,
                        int copy, double prev, long t, int strays)
 {
+    struct rpc *s = state(c);
     const char *exp = copy == 1
         ? str("a datagram holding the line %s (without its \\n)", describe(line, n))
         : str("copy %d of the line %s, %ld to %ld ms after copy %d (TIMEOUT_MS is %ld)", copy,
               describe(line, n), t, t + LATE, copy - 1, t);
-    if (last_line && (size_t)len == last_len && !memcmp(buf, last_line, last_len) &&
-        (n != last_len || memcmp(line, last_line, n)))
+    int resent = s->last_line && (size_t)len == s->last_len &&
+                 !memcmp(s->buf, s->last_line, s->last_len);
+    if (resent && (n != s->last_len || memcmp(line, s->last_line, n)))
         resent_after_reply(c, len, NULL, NULL);
-    char *d = first_difference(line, n, buf, (size_t)len);
+    char *d = first_difference(line, n, s->buf, (size_t)len);
     if (d && (size_t)len < n && usual_buffer_size((size_t)len))
         FAIL(c, .expected = exp, .observed = str("a datagram of %s; %s",
-                                                 describe(buf, (size_t)len), d),
+                                                 describe(s->buf, (size_t)len), d),
              .hint = str("The line was cut after %ld bytes: a fixed line buffer (fgets() into "
                          "a char array?) is too small for a %zu-byte line. Read lines with "
                          "getline(), which grows its buffer.", len, n),
              .see = "#a-buffer-too-small");
     if (d)
         FAIL(c, .expected = exp, .observed = str("a datagram of %s; %s",
-                                                 describe(buf, (size_t)len), d),
+                                                 describe(s->buf, (size_t)len), d),
              .hint = "Each datagram holds one line without its \"\\n\"; a resend holds the "
                      "same bytes again.",
              .see = "#resending");
@@ -151,7 +166,7 @@ static double expect_copy(struct ctx *c, struct udp *u, struct proc *p, const ch
     double at = 0;
     for (;;) {
         len = recv_at(c, u, from, &at, 20);
-        if (len >= 0 && early_resend(len, at))
+        if (len >= 0 && early_resend(c, len, at))
             continue;
         if (len >= 0 || now_ms(c) >= end)
             break;
@@ -201,7 +216,7 @@ static void expect_done(struct ctx *c, struct proc *p, struct udp *u, const char
     for (;;) {
         int running = prog_running(p);
         while ((len = recv_at(c, u, &from, &at, running ? 20 : 0)) >= 0)
-            if (!early_resend(len, at))
+            if (!early_resend(c, len, at))
                 resent_after_reply(c, len, not_taken, see);
         if (!running || now_ms(c) >= end)
             break;
@@ -418,6 +433,7 @@ static void expect_gave_up(struct ctx *c, struct proc *p, long tries)
 
 static void no_reply(struct ctx *c)
 {
+    struct rpc *s = state(c);
     struct udp *u = rpc_server(c, AF_INET);
     struct proc *p = rpc(c, "127.0.0.1", udp_port(u), 150, 3, "anyone?\n", 8);
     int from;
@@ -431,7 +447,7 @@ static void no_reply(struct ctx *c)
         len = recv_at(c, u, &from, &at, 0);
     if (len >= 0)
         FAIL(c, .expected = "3 sends in all (TRIES is 3)",
-             .observed = str("a 4th datagram came: %s", describe(buf, (size_t)len)),
+             .observed = str("a 4th datagram came: %s", describe(s->buf, (size_t)len)),
              .hint = "TRIES counts every send, the first included: with TRIES 3 the line goes "
                      "out 3 times, then the program gives up.",
              .see = "#counting-tries");
@@ -477,19 +493,20 @@ static void nothing_listens(struct ctx *c)
 
 static void range_edges(struct ctx *c)
 {
+    struct rpc *s = state(c);
     struct udp *u = rpc_server(c, AF_INET);
     struct proc *p = rpc(c, "127.0.0.1", udp_port(u), 60000, 1, "slow\n", 5);
     answer_first(c, u, p, "slow", 4, 60000, "[ok] slow", 9);
     expect_done(c, p, u, "[ok] slow\n", 10, NULL, NULL);
     /* TIMEOUT_MS 1 and TRIES 100, nobody answering: 100 sends, then it gives up. */
-    last_line = NULL;
+    s->last_line = NULL;
     p = rpc(c, "127.0.0.1", udp_port(u), 1, 100, "fast\n", 5);
     if (!prog_wait_exit(p, 5000))
         FAIL(c, .expected = "`rpcclient 127.0.0.1 PORT 1 100` to give up after 100 sends",
              .observed = "still running after 5 s");
     int sends = 0, from;
     double at;
-    quiet = 1;
+    s->quiet = 1;
     while (recv_at(c, u, &from, &at, 0) >= 0)
         sends++;
     peer_record(c, -1, "%d datagrams \"fast\"", sends);
