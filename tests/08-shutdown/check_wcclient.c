@@ -177,6 +177,15 @@ static void expect_failure(struct ctx *c, struct proc *p, const char *a, const c
     expect_exit(c, p, 1, 3000);
     size_t n;
     const char *e = prog_stderr(p, &n);
+    if (!has(e, n, a) && !(b && has(e, n, b)) && has(e, n, "Bad file descriptor"))
+        FAIL(c, .expected = b ? str("stderr to contain \"%s\" or \"%s\"", a, b)
+                              : str("stderr to contain \"%s\"", a),
+             .observed = str("stderr: %s", describe(e, n)),
+             .hint = "It read from a socket it had already closed (EBADF), so it never saw "
+                     "the server's answer. close() ends both directions and frees the "
+                     "descriptor; to say \"I have sent everything\" and still read, call "
+                     "shutdown(fd, SHUT_WR).",
+             .see = "#close-or-shut_rd-instead-of-shut_wr");
     if (!has(e, n, a) && !(b && has(e, n, b)))
         FAIL(c, .expected = b ? str("stderr to contain \"%s\" or \"%s\"", a, b)
                               : str("stderr to contain \"%s\"", a),
@@ -268,55 +277,93 @@ static void three_arguments(struct ctx *c)
 }
 
 const struct test wcclient_tests[] = {
-    { "half-close", "reads \"hello world\\n\" until the client's EOF, replies \"1 2 12\\n\" and "
-      "closes", half_close,
-      "Send all of stdin, then shutdown(fd, SHUT_WR) (the server replies only after your "
-      "EOF), then read the reply until recv() returns 0 and write it to stdout.",
-      "#forgetting-shutdown" },
-    { "reply-in-pieces", "sends the reply one byte at a time, 5 ms apart", reply_in_pieces,
-      "Read the reply in a loop until recv() returns 0: one recv() returns only what has "
-      "arrived so far.", "#one-recv-for-the-reply" },
-    { "binary-reply", "replies with 100 KiB of random bytes (NUL bytes included)",
-      binary_reply,
-      "Write exactly the bytes received: fwrite(buf, 1, n, stdout) or a write() loop, never "
-      "printf(\"%s\").", "#nul-bytes" },
-    { "binary-stdin", "stdin holds text, a NUL byte and all 256 byte values", binary_stdin,
-      "Send exactly the bytes read() returned: no string functions on the data.",
-      "#nul-bytes" },
-    { "large-stdin", "stdin is 20 MiB of random bytes", large_stdin,
-      "Loop: read() a buffer of stdin, send all of it, until read() returns 0. Do not try to "
-      "hold stdin in a fixed buffer.", "#sending-all-of-stdin" },
-    { "empty-stdin", "stdin is empty: the request is 0 bytes, the reply \"0 0 0\\n\"",
-      empty_stdin,
-      "With nothing to send, still connect, shutdown(fd, SHUT_WR) and print the reply.",
-      "#forgetting-shutdown" },
-    { "reset-instead-of-reply", "reads the request until EOF, then resets instead of replying",
-      reset_instead_of_reply,
-      "recv() fails with ECONNRESET: print \"Connection reset by peer\" (strerror(errno)) "
-      "and exit 1.", "#exit-0-after-an-error" },
-    { "server-resets", "reads 64 KiB of a 16 MiB stdin, then FIN and RST while the client "
-      "still sends", server_resets,
-      "Ignore SIGPIPE (signal(SIGPIPE, SIG_IGN), or MSG_NOSIGNAL on each send), then report "
-      "the failed send (\"Broken pipe\" or \"Connection reset by peer\") and exit 1.",
-      "#sigpipe" },
-    { "refused", "runs wcclient against a port where nothing listens", refused,
-      "connect() fails with ECONNREFUSED: print the reason on stderr and exit 1.",
-      "#errors" },
-    { "localhost", "runs `wcclient localhost PORT`", localhost,
-      "Give HOST and PORT to getaddrinfo() (AF_UNSPEC, SOCK_STREAM) and connect to what it "
-      "returns.", "#trying-every-address" },
-    { "ipv6", "runs `wcclient ::1 PORT`, the checker listening on ::1", ipv6,
-      "Use each address's ai_family, ai_addr and ai_addrlen from getaddrinfo() for socket() "
-      "and connect().", "#trying-every-address" },
-    { "every-address", "HOST has two addresses; only the second one accepts", every_address,
-      "When connect() fails, close that socket and try the next address of the getaddrinfo() "
-      "list.", "#trying-every-address" },
-    { "unknown-service", "runs `wcclient 127.0.0.1 nosuchservice`", unknown_service,
-      "getaddrinfo() does not set errno: print gai_strerror(its return value), exit 1.",
-      "#errors" },
-    { "no-arguments", "runs `wcclient`", no_arguments, NULL, "#usage-errors" },
-    { "one-argument", "runs `wcclient 127.0.0.1`", one_argument, NULL, "#usage-errors" },
-    { "three-arguments", "runs `wcclient 127.0.0.1 7 extra`", three_arguments, NULL,
-      "#usage-errors" },
-    { NULL },
+    { .name = "half-close",
+      .what = "reads \"hello world\\n\" until the client's EOF, replies \"1 2 12\\n\" and "
+              "closes",
+      .run = half_close,
+      .hint = "Send all of stdin, then shutdown(fd, SHUT_WR) (the server replies only after your "
+              "EOF), then read the reply until recv() returns 0 and write it to stdout.",
+      .see = "#forgetting-shutdown" },
+    { .name = "reply-in-pieces",
+      .what = "sends the reply one byte at a time, 5 ms apart",
+      .run = reply_in_pieces,
+      .hint = "Read the reply in a loop until recv() returns 0: one recv() returns only what has "
+              "arrived so far.",
+      .see = "#one-recv-for-the-reply" },
+    { .name = "binary-reply",
+      .what = "replies with 100 KiB of random bytes (NUL bytes included)",
+      .run = binary_reply,
+      .hint = "Write exactly the bytes received: fwrite(buf, 1, n, stdout) or a write() loop, never "
+              "printf(\"%s\").",
+      .see = "#nul-bytes" },
+    { .name = "binary-stdin",
+      .what = "stdin holds text, a NUL byte and all 256 byte values",
+      .run = binary_stdin,
+      .hint = "Send exactly the bytes read() returned: no string functions on the data.",
+      .see = "#nul-bytes" },
+    { .name = "large-stdin",
+      .what = "stdin is 20 MiB of random bytes",
+      .run = large_stdin,
+      .hint = "Loop: read() a buffer of stdin, send all of it, until read() returns 0. Do not try to "
+              "hold stdin in a fixed buffer.",
+      .see = "#sending-all-of-stdin" },
+    { .name = "empty-stdin",
+      .what = "stdin is empty: the request is 0 bytes, the reply \"0 0 0\\n\"",
+      .run = empty_stdin,
+      .hint = "With nothing to send, still connect, shutdown(fd, SHUT_WR) and print the reply.",
+      .see = "#forgetting-shutdown" },
+    { .name = "reset-instead-of-reply",
+      .what = "reads the request until EOF, then resets instead of replying",
+      .run = reset_instead_of_reply,
+      .hint = "recv() fails with ECONNRESET: print \"Connection reset by peer\" (strerror(errno)) "
+              "and exit 1.",
+      .see = "#exit-0-after-an-error" },
+    { .name = "server-resets",
+      .what = "reads 64 KiB of a 16 MiB stdin, then FIN and RST while the client "
+              "still sends",
+      .run = server_resets,
+      .hint = "Ignore SIGPIPE (signal(SIGPIPE, SIG_IGN), or MSG_NOSIGNAL on each send), then report "
+              "the failed send (\"Broken pipe\" or \"Connection reset by peer\") and exit 1.",
+      .see = "#sigpipe" },
+    { .name = "refused",
+      .what = "runs wcclient against a port where nothing listens",
+      .run = refused,
+      .hint = "connect() fails with ECONNREFUSED: print the reason on stderr and exit 1.",
+      .see = "#errors" },
+    { .name = "localhost",
+      .what = "runs `wcclient localhost PORT`",
+      .run = localhost,
+      .hint = "Give HOST and PORT to getaddrinfo() (AF_UNSPEC, SOCK_STREAM) and connect to what it "
+              "returns.",
+      .see = "#trying-every-address" },
+    { .name = "ipv6",
+      .what = "runs `wcclient ::1 PORT`, the checker listening on ::1",
+      .run = ipv6,
+      .hint = "Use each address's ai_family, ai_addr and ai_addrlen from getaddrinfo() for socket() "
+              "and connect().",
+      .see = "#trying-every-address" },
+    { .name = "every-address",
+      .what = "HOST has two addresses; only the second one accepts",
+      .run = every_address,
+      .hint = "When connect() fails, close that socket and try the next address of the getaddrinfo() "
+              "list.",
+      .see = "#trying-every-address" },
+    { .name = "unknown-service",
+      .what = "runs `wcclient 127.0.0.1 nosuchservice`",
+      .run = unknown_service,
+      .hint = "getaddrinfo() does not set errno: print gai_strerror(its return value), exit 1.",
+      .see = "#errors" },
+    { .name = "no-arguments",
+      .what = "runs `wcclient`",
+      .run = no_arguments,
+      .see = "#usage-errors" },
+    { .name = "one-argument",
+      .what = "runs `wcclient 127.0.0.1`",
+      .run = one_argument,
+      .see = "#usage-errors" },
+    { .name = "three-arguments",
+      .what = "runs `wcclient 127.0.0.1 7 extra`",
+      .run = three_arguments,
+      .see = "#usage-errors" },
+    { .name = NULL },
 };
