@@ -20,6 +20,11 @@ static const char *known_mistake(const char *got, const char **see)
         return "The fd number grows: each socket stays open while the next one is made. "
                "close(fd) after printing its line, and the next socket gets fd 3 again.";
     *see = "#printing-what-you-asked-for";
+    if (strstr(got, "family=unknown") || strstr(got, "family=AF_UNIX") || strstr(got, "family=1 "))
+        return "The kernel says this socket is of neither family AF_INET nor AF_INET6, so "
+               "socket() did not get the domain you meant. Its arguments come in the order "
+               "domain, type, protocol: with the first two swapped, SOCK_STREAM (1) is taken "
+               "for a domain, AF_UNIX, and the socket read back is a local one.";
     if (strstr(got, "protocol=0"))
         return "protocol=0 is the argument you gave socket() (\"the default protocol\"), not "
                "the answer: read the real one back with getsockopt(fd, SOL_SOCKET, "
