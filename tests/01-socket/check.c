@@ -137,40 +137,66 @@ static void near_kind(struct ctx *c)
 }
 
 static const struct test sockinfo[] = {
-    { "one-kind", "runs `sockinfo tcp`", one_kind,
-      "Print exactly the contract's line: KIND, fd, family and type names, protocol number.",
-      "#the-output-line" },
-    { "every-kind", "runs `sockinfo udp tcp6 udp6 tcp`", every_kind,
-      "AF_INET6 for tcp6/udp6, SOCK_DGRAM for udp; read the values back with getsockopt "
-      "(SO_DOMAIN, SO_TYPE, SO_PROTOCOL) rather than printing what you asked for.",
-      "#printing-what-you-asked-for" },
-    { "repeated-kind", "runs `sockinfo udp udp tcp tcp`: every socket should get fd 3", repeated_kind,
-      "fd=3 every time means each socket was closed before the next one: close(fd) "
-      "after printing its line.", "#closing" },
-    { "few-descriptors", "runs `sockinfo tcp udp tcp6 udp6 tcp` with only 4 descriptors allowed",
-      few_descriptors,
-      "With RLIMIT_NOFILE 4 only one socket fits: a descriptor you do not close makes the "
-      "next socket() fail with EMFILE.", "#closing" },
-    { "no-descriptor-left", "runs `sockinfo tcp` with no free descriptor (RLIMIT_NOFILE 3)",
-      no_descriptor_left,
-      "socket() returns -1 when it fails: check it, print the reason with strerror(errno) "
-      "(\"sockinfo: socket: Too many open files\") and exit 1.", "#errors" },
-    { "later-kind-fails", "runs `sockinfo udp tcp6 tcp` where IPv6 sockets cannot be made: "
-      "the udp line stays, then exit 1", later_kind_fails,
-      "When socket() fails for a later KIND: keep the lines already printed (exit() flushes "
-      "stdio, _exit() does not), print strerror(errno) - whatever errno says, not a fixed "
-      "text - and exit 1 without going on.", "#errors" },
-    { "no-arguments", "runs `sockinfo` with no KIND", no_arguments, NULL, "#usage-errors" },
-    { "unknown-kind", "runs `sockinfo tcp sctp`: nothing may be printed, not even tcp's line",
-      unknown_kind, NULL, "#usage-errors" },
-    { "upper-case-kind", "runs `sockinfo TCP` (kinds are lower case)", upper_case_kind, NULL,
-      "#usage-errors" },
-    { "near-kind", "runs `sockinfo tcpx`, `sockinfo udp ud` and `sockinfo \"\"`", near_kind,
-      NULL, "#usage-errors" },
-    { NULL },
+    { .name = "one-kind",
+      .what = "runs `sockinfo tcp`",
+      .run = one_kind,
+      .hint = "Print exactly the contract's line: KIND, fd, family and type names, protocol number.",
+      .see = "#the-output-line" },
+    { .name = "every-kind",
+      .what = "runs `sockinfo udp tcp6 udp6 tcp`",
+      .run = every_kind,
+      .hint = "AF_INET6 for tcp6/udp6, SOCK_DGRAM for udp; read the values back with getsockopt "
+              "(SO_DOMAIN, SO_TYPE, SO_PROTOCOL) rather than printing what you asked for.",
+      .see = "#printing-what-you-asked-for" },
+    { .name = "repeated-kind",
+      .what = "runs `sockinfo udp udp tcp tcp`: every socket should get fd 3",
+      .run = repeated_kind,
+      .hint = "fd=3 every time means each socket was closed before the next one: close(fd) "
+              "after printing its line.",
+      .see = "#closing" },
+    { .name = "few-descriptors",
+      .what = "runs `sockinfo tcp udp tcp6 udp6 tcp` with only 4 descriptors allowed",
+      .run = few_descriptors,
+      .hint = "With RLIMIT_NOFILE 4 only one socket fits: a descriptor you do not close makes the "
+              "next socket() fail with EMFILE.",
+      .see = "#closing" },
+    { .name = "no-descriptor-left",
+      .what = "runs `sockinfo tcp` with no free descriptor (RLIMIT_NOFILE 3)",
+      .run = no_descriptor_left,
+      .hint = "socket() returns -1 when it fails: check it, print the reason with strerror(errno) "
+              "(\"sockinfo: socket: Too many open files\") and exit 1.",
+      .see = "#errors" },
+    { .name = "later-kind-fails",
+      .what = "runs `sockinfo udp tcp6 tcp` where IPv6 sockets cannot be made: "
+              "the udp line stays, then exit 1",
+      .run = later_kind_fails,
+      .hint = "When socket() fails for a later KIND: keep the lines already printed (exit() flushes "
+              "stdio, _exit() does not), print strerror(errno) - whatever errno says, not a fixed "
+              "text - and exit 1 without going on.",
+      .see = "#errors" },
+    { .name = "no-arguments",
+      .what = "runs `sockinfo` with no KIND",
+      .run = no_arguments,
+      .see = "#usage-errors" },
+    { .name = "unknown-kind",
+      .what = "runs `sockinfo tcp sctp`: nothing may be printed, not even tcp's line",
+      .run = unknown_kind,
+      .see = "#usage-errors" },
+    { .name = "upper-case-kind",
+      .what = "runs `sockinfo TCP` (kinds are lower case)",
+      .run = upper_case_kind,
+      .see = "#usage-errors" },
+    { .name = "near-kind",
+      .what = "runs `sockinfo tcpx`, `sockinfo udp ud` and `sockinfo \"\"`",
+      .run = near_kind,
+      .see = "#usage-errors" },
+    { .name = NULL },
 };
 
 const struct lesson LESSON = {
-    "01-socket",
-    (const struct program[]){ { "sockinfo", sockinfo }, { NULL } },
+    .dir = "01-socket",
+    .programs = (const struct program[]){
+        { .name = "sockinfo", .tests = sockinfo },
+        { .name = NULL },
+    },
 };

@@ -427,80 +427,132 @@ static void unknown_proto(struct ctx *c)
 }
 
 static const struct test bindaddr[] = {
-    { "tcp-ipv4", "runs `bindaddr tcp 127.0.0.1 0`, binds the printed port itself (it must be in "
-      "use) and connects to it, then closes stdin", tcp_ipv4,
-      "Create the socket, set SO_REUSEADDR, bind, listen, read the address back with "
-      "getsockname(), print \"bound tcp 127.0.0.1:PORT\" and fflush(stdout).", "#the-bound-line" },
-    { "udp-ipv4", "runs `bindaddr udp 127.0.0.1 0`, binds the printed port itself (it must be in "
-      "use), then closes stdin", udp_ipv4,
-      "For udp: socket(AF_INET, SOCK_DGRAM, 0), bind, getsockname, print; no listen.",
-      "#the-bound-line" },
-    { "tcp-ipv6", "runs `bindaddr tcp ::1 0`: the line shows [::1]:PORT, the port is in use and "
-      "accepts a connection", tcp_ipv6,
-      "ADDR with ':' is IPv6: an AF_INET6 socket, a struct sockaddr_in6 filled by "
-      "inet_pton(AF_INET6, ...), bind with sizeof(struct sockaddr_in6).", "#ipv6-addresses" },
-    { "udp-ipv6", "runs `bindaddr udp ::1 0`: the line shows [::1]:PORT and the port is in use",
-      udp_ipv6,
-      "ADDR with ':' is IPv6: an AF_INET6 socket, a struct sockaddr_in6 filled by "
-      "inet_pton(AF_INET6, ...), bind with sizeof(struct sockaddr_in6).", "#ipv6-addresses" },
-    { "wildcard-address", "runs `bindaddr tcp 0.0.0.0 0`: the line shows 0.0.0.0:PORT", wildcard,
-      "Bind the address given: 0.0.0.0 is a valid ADDR (INADDR_ANY, every address of the "
-      "machine), and getsockname() reports it as such.", "#the-address-you-were-given" },
-    { "ipv6-long-form", "runs `bindaddr udp 0:0:0:0:0:0:0:1 0`: the line shows [::1]:PORT",
-      ipv6_long_form,
-      "Print the address getsockname() returns, converted with inet_ntop(), not the text given "
-      "on the command line: inet_ntop writes ::1 for 0:0:0:0:0:0:0:1.",
-      "#the-address-you-were-given" },
-    { "fixed-port", "runs `bindaddr tcp 127.0.0.1 PORT` with a free PORT: the same port is printed "
-      "and really bound", fixed_port,
-      "Convert the port with htons() when you fill sin_port, and with ntohs() when you print "
-      "the port getsockname() returns.", "#byte-order" },
-    { "leading-zeros", "runs `bindaddr udp 127.0.0.1 0PORT` (a free port below 10000 with a "
-      "leading 0) and `bindaddr tcp 127.0.0.1 00000`", leading_zeros,
-      "PORT is decimal even with leading zeros (0 means \"let the kernel choose\"): parse it "
-      "with strtol(s, &end, 10), never base 0, which reads a leading 0 as octal.",
-      "#usage-errors" },
-    { "waits-for-eof", "runs `bindaddr udp 127.0.0.1 0`, writes lines to its stdin for 300 ms "
-      "(the address must stay bound), then closes stdin: exit 0", waits_for_eof,
-      "Read stdin until read() returns 0, throwing the bytes away; a single read() returns "
-      "as soon as the first line arrives.", "#waiting-for-eof" },
-    { "tcp-in-use", "holds a TCP listener on 127.0.0.1 PORT and runs `bindaddr tcp 127.0.0.1 "
-      "PORT`: exit 1, \"Address already in use\"", tcp_in_use,
-      "bind() returns -1 with errno EADDRINUSE: print strerror(errno) on stderr "
-      "(\"bindaddr: bind: Address already in use\") and exit 1.", "#errors" },
-    { "udp-in-use", "holds a UDP socket on 127.0.0.1 PORT and runs `bindaddr udp 127.0.0.1 "
-      "PORT`: exit 1, \"Address already in use\"", udp_in_use,
-      "bind() returns -1 with errno EADDRINUSE: print strerror(errno) on stderr "
-      "(\"bindaddr: bind: Address already in use\") and exit 1.", "#errors" },
-    { "not-local", "runs `bindaddr tcp 192.0.2.1 0` and `bindaddr udp 2001:db8::1 0` (addresses "
-      "of no machine): exit 1, \"Cannot assign requested address\"", not_local,
-      "bind() fails with EADDRNOTAVAIL when ADDR is not an address of this machine: print "
-      "strerror(errno) and exit 1.", "#errors" },
-    { "low-port", "runs `bindaddr tcp 127.0.0.1 PORT` with a PORT below 1024 as an unprivileged "
-      "user: exit 1, \"Permission denied\"", low_port,
-      "bind() fails with EACCES for a privileged port: print strerror(errno) and exit 1.",
-      "#errors" },
-    { "time-wait", "leaves a closed connection in TIME_WAIT on 127.0.0.1 PORT, then runs "
-      "`bindaddr tcp 127.0.0.1 PORT`: it must bind", time_wait,
-      "Set SO_REUSEADDR on the tcp socket before bind(): setsockopt(fd, SOL_SOCKET, "
-      "SO_REUSEADDR, &one, sizeof one). Without it the port is blocked for a minute after "
-      "a server closed connections.", "#reusing-the-address" },
-    { "name-address", "runs `bindaddr tcp localhost 0`: a name is a usage error", name_address,
-      NULL, "#usage-errors" },
-    { "port-too-big", "runs bindaddr with PORT 65536 and 99999", port_too_big, NULL,
-      "#usage-errors" },
-    { "port-not-digits", "runs bindaddr with PORT +5000, -1, 50x0, 0x50, empty, and with "
-      "spaces", port_not_digits, NULL, "#usage-errors" },
-    { "six-digits", "runs bindaddr with PORT 005000 (six digits)", six_digits, NULL,
-      "#usage-errors" },
-    { "argument-count", "runs bindaddr with no arguments, two, and four", argument_count, NULL,
-      "#usage-errors" },
-    { "unknown-proto", "runs bindaddr with PROTO sctp, TCP and tcp6", unknown_proto, NULL,
-      "#usage-errors" },
-    { NULL },
+    { .name = "tcp-ipv4",
+      .what = "runs `bindaddr tcp 127.0.0.1 0`, binds the printed port itself (it must be in "
+              "use) and connects to it, then closes stdin",
+      .run = tcp_ipv4,
+      .hint = "Create the socket, set SO_REUSEADDR, bind, listen, read the address back with "
+              "getsockname(), print \"bound tcp 127.0.0.1:PORT\" and fflush(stdout).",
+      .see = "#the-bound-line" },
+    { .name = "udp-ipv4",
+      .what = "runs `bindaddr udp 127.0.0.1 0`, binds the printed port itself (it must be in "
+              "use), then closes stdin",
+      .run = udp_ipv4,
+      .hint = "For udp: socket(AF_INET, SOCK_DGRAM, 0), bind, getsockname, print; no listen.",
+      .see = "#the-bound-line" },
+    { .name = "tcp-ipv6",
+      .what = "runs `bindaddr tcp ::1 0`: the line shows [::1]:PORT, the port is in use and "
+              "accepts a connection",
+      .run = tcp_ipv6,
+      .hint = "ADDR with ':' is IPv6: an AF_INET6 socket, a struct sockaddr_in6 filled by "
+              "inet_pton(AF_INET6, ...), bind with sizeof(struct sockaddr_in6).",
+      .see = "#ipv6-addresses" },
+    { .name = "udp-ipv6",
+      .what = "runs `bindaddr udp ::1 0`: the line shows [::1]:PORT and the port is in use",
+      .run = udp_ipv6,
+      .hint = "ADDR with ':' is IPv6: an AF_INET6 socket, a struct sockaddr_in6 filled by "
+              "inet_pton(AF_INET6, ...), bind with sizeof(struct sockaddr_in6).",
+      .see = "#ipv6-addresses" },
+    { .name = "wildcard-address",
+      .what = "runs `bindaddr tcp 0.0.0.0 0`: the line shows 0.0.0.0:PORT",
+      .run = wildcard,
+      .hint = "Bind the address given: 0.0.0.0 is a valid ADDR (INADDR_ANY, every address of the "
+              "machine), and getsockname() reports it as such.",
+      .see = "#the-address-you-were-given" },
+    { .name = "ipv6-long-form",
+      .what = "runs `bindaddr udp 0:0:0:0:0:0:0:1 0`: the line shows [::1]:PORT",
+      .run = ipv6_long_form,
+      .hint = "Print the address getsockname() returns, converted with inet_ntop(), not the text given "
+              "on the command line: inet_ntop writes ::1 for 0:0:0:0:0:0:0:1.",
+      .see = "#the-address-you-were-given" },
+    { .name = "fixed-port",
+      .what = "runs `bindaddr tcp 127.0.0.1 PORT` with a free PORT: the same port is printed "
+              "and really bound",
+      .run = fixed_port,
+      .hint = "Convert the port with htons() when you fill sin_port, and with ntohs() when you print "
+              "the port getsockname() returns.",
+      .see = "#byte-order" },
+    { .name = "leading-zeros",
+      .what = "runs `bindaddr udp 127.0.0.1 0PORT` (a free port below 10000 with a "
+              "leading 0) and `bindaddr tcp 127.0.0.1 00000`",
+      .run = leading_zeros,
+      .hint = "PORT is decimal even with leading zeros (0 means \"let the kernel choose\"): parse it "
+              "with strtol(s, &end, 10), never base 0, which reads a leading 0 as octal.",
+      .see = "#usage-errors" },
+    { .name = "waits-for-eof",
+      .what = "runs `bindaddr udp 127.0.0.1 0`, writes lines to its stdin for 300 ms "
+              "(the address must stay bound), then closes stdin: exit 0",
+      .run = waits_for_eof,
+      .hint = "Read stdin until read() returns 0, throwing the bytes away; a single read() returns "
+              "as soon as the first line arrives.",
+      .see = "#waiting-for-eof" },
+    { .name = "tcp-in-use",
+      .what = "holds a TCP listener on 127.0.0.1 PORT and runs `bindaddr tcp 127.0.0.1 "
+              "PORT`: exit 1, \"Address already in use\"",
+      .run = tcp_in_use,
+      .hint = "bind() returns -1 with errno EADDRINUSE: print strerror(errno) on stderr "
+              "(\"bindaddr: bind: Address already in use\") and exit 1.",
+      .see = "#errors" },
+    { .name = "udp-in-use",
+      .what = "holds a UDP socket on 127.0.0.1 PORT and runs `bindaddr udp 127.0.0.1 "
+              "PORT`: exit 1, \"Address already in use\"",
+      .run = udp_in_use,
+      .hint = "bind() returns -1 with errno EADDRINUSE: print strerror(errno) on stderr "
+              "(\"bindaddr: bind: Address already in use\") and exit 1.",
+      .see = "#errors" },
+    { .name = "not-local",
+      .what = "runs `bindaddr tcp 192.0.2.1 0` and `bindaddr udp 2001:db8::1 0` (addresses "
+              "of no machine): exit 1, \"Cannot assign requested address\"",
+      .run = not_local,
+      .hint = "bind() fails with EADDRNOTAVAIL when ADDR is not an address of this machine: print "
+              "strerror(errno) and exit 1.",
+      .see = "#errors" },
+    { .name = "low-port",
+      .what = "runs `bindaddr tcp 127.0.0.1 PORT` with a PORT below 1024 as an unprivileged "
+              "user: exit 1, \"Permission denied\"",
+      .run = low_port,
+      .hint = "bind() fails with EACCES for a privileged port: print strerror(errno) and exit 1.",
+      .see = "#errors" },
+    { .name = "time-wait",
+      .what = "leaves a closed connection in TIME_WAIT on 127.0.0.1 PORT, then runs "
+              "`bindaddr tcp 127.0.0.1 PORT`: it must bind",
+      .run = time_wait,
+      .hint = "Set SO_REUSEADDR on the tcp socket before bind(): setsockopt(fd, SOL_SOCKET, "
+              "SO_REUSEADDR, &one, sizeof one). Without it the port is blocked for a minute after "
+              "a server closed connections.",
+      .see = "#reusing-the-address" },
+    { .name = "name-address",
+      .what = "runs `bindaddr tcp localhost 0`: a name is a usage error",
+      .run = name_address,
+      .see = "#usage-errors" },
+    { .name = "port-too-big",
+      .what = "runs bindaddr with PORT 65536 and 99999",
+      .run = port_too_big,
+      .see = "#usage-errors" },
+    { .name = "port-not-digits",
+      .what = "runs bindaddr with PORT +5000, -1, 50x0, 0x50, empty, and with "
+              "spaces",
+      .run = port_not_digits,
+      .see = "#usage-errors" },
+    { .name = "six-digits",
+      .what = "runs bindaddr with PORT 005000 (six digits)",
+      .run = six_digits,
+      .see = "#usage-errors" },
+    { .name = "argument-count",
+      .what = "runs bindaddr with no arguments, two, and four",
+      .run = argument_count,
+      .see = "#usage-errors" },
+    { .name = "unknown-proto",
+      .what = "runs bindaddr with PROTO sctp, TCP and tcp6",
+      .run = unknown_proto,
+      .see = "#usage-errors" },
+    { .name = NULL },
 };
 
 const struct lesson LESSON = {
-    "02-bind",
-    (const struct program[]){ { "bindaddr", bindaddr }, { NULL } },
+    .dir = "02-bind",
+    .programs = (const struct program[]){
+        { .name = "bindaddr", .tests = bindaddr },
+        { .name = NULL },
+    },
 };

@@ -323,73 +323,126 @@ static void port_six_digits(struct ctx *c) { expect_usage_error(c, ARGV("greeter
 static void port_empty(struct ctx *c) { expect_usage_error(c, ARGV("greeter", "")); }
 
 static const struct test greeter[] = {
-    { "ready-line", "runs `greeter 0`, reads the first stdout line and connects to the port it names",
-      ready_line,
-      "Print \"listening on port N\" as the very first line of stdout, N read back with "
-      "getsockname() (ntohs(addr.sin_port)), then fflush(stdout).", "#the-ready-line" },
-    { "fixed-port", "runs `greeter P` with a free port P, expects \"listening on port P\" and a "
-      "greeting there", fixed_port,
-      "Bind the port given (sin_port = htons(port)) and print the port getsockname() reports, "
-      "converted with ntohs().", "#byte-order" },
-    { "leading-zeros", "runs `greeter 00000` (port 0 written with five digits)", leading_zeros,
-      "A PORT is 1 to 5 decimal digits, leading zeros allowed: \"00000\" is port 0.",
-      "#usage-errors" },
-    { "greeting", "connects from 127.0.0.1 and reads until EOF: \"hello 127.0.0.1:PORT\\n\", PORT "
-      "being the checker's own port", greeting,
-      "Right after accept() returns, send \"hello IP:PORT\\n\" made from the address accept() "
-      "filled in (inet_ntop, ntohs), then close() the accepted descriptor.", "#the-greeting" },
-    { "other-address", "connects from 127.0.0.2 to 127.0.0.3 and expects \"hello 127.0.0.2:PORT\\n\"",
-      other_address,
-      "Listen on every address (INADDR_ANY), and greet with the client's address as accept() "
-      "reports it: here 127.0.0.2, not 127.0.0.1.", "#whose-address" },
-    { "second-client", "connects three clients one after another; each must be greeted",
-      second_client,
-      "Serve in a loop: accept(), greet, close the accepted descriptor, accept() again. "
-      "The listening socket stays open.", "#serving-only-one-client" },
-    { "few-descriptors", "runs it with RLIMIT_NOFILE 16 and connects 50 clients, one after another",
-      few_descriptors,
-      "A server runs until it is killed, and close()s every accepted descriptor once the client "
-      "is greeted: one that leaks a descriptor per client runs out of them (accept: Too many "
-      "open files).", "#leaking-descriptors" },
-    { "five-in-backlog", "stops the server (SIGSTOP), connects 5 clients, lets it go on (SIGCONT) "
-      "and reads each greeting", five_in_backlog,
-      "While the server is not calling accept(), the kernel completes and queues connections up "
-      "to the listen() backlog: listen(fd, 5) or more (SOMAXCONN).", "#a-small-backlog" },
-    { "restart-same-port", "greets a client, stops the server, and starts it again at once on the "
-      "same port (the old connection is in TIME_WAIT)", restart_same_port,
-      "setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, ...) before bind(): without it the old "
-      "connections in TIME_WAIT keep the port busy and bind() fails: Address already in use.",
-      "#restarting-at-once" },
-    { "vanishing-client", "while the server is stopped, a client connects and closes; then another "
-      "client must be greeted", vanishing_client,
-      "A client that left before its greeting is not the server's problem: ignore the failed send "
-      "(and SIGPIPE), close the descriptor and accept() the next client.",
-      "#one-client-brings-it-down" },
-    { "reset-client", "while the server is stopped, a client connects and resets (RST); then "
-      "another client must be greeted", reset_client,
-      "On a reset connection send() fails with ECONNRESET (getpeername() with ENOTCONN, accept() "
-      "may fail with ECONNABORTED): log it if you like, close it and go on; never exit.",
-      "#one-client-brings-it-down" },
-    { "sigpipe", "while the server is stopped, a client connects, half-closes and resets; the "
-      "server's send then raises SIGPIPE; another client must be greeted", sigpipe,
-      "Writing to a connection the peer closed raises SIGPIPE, which kills the process: "
-      "signal(SIGPIPE, SIG_IGN) at the start, or send(..., MSG_NOSIGNAL).",
-      "#one-client-brings-it-down" },
-    { "port-in-use", "runs `greeter P` while the checker itself listens on port P", port_in_use,
-      "When bind() fails, print the reason on stderr, e.g. \"greeter: bind: Address already in "
-      "use\" (strerror(errno) or perror()), and exit(1).", "#errors" },
-    { "no-arguments", "runs `greeter` with no PORT", no_arguments, NULL, "#usage-errors" },
-    { "two-arguments", "runs `greeter 0 0`", two_arguments, NULL, "#usage-errors" },
-    { "port-65536", "runs `greeter 65536` (ports end at 65535)", port_65536, NULL, "#usage-errors" },
-    { "port-minus-one", "runs `greeter -1`", port_minus_one, NULL, "#usage-errors" },
-    { "port-80x", "runs `greeter 80x`", port_80x, NULL, "#usage-errors" },
-    { "port-six-digits", "runs `greeter 000080` (a PORT has at most 5 digits)", port_six_digits,
-      NULL, "#usage-errors" },
-    { "port-empty", "runs `greeter \"\"` (an empty PORT)", port_empty, NULL, "#usage-errors" },
-    { NULL },
+    { .name = "ready-line",
+      .what = "runs `greeter 0`, reads the first stdout line and connects to the port it names",
+      .run = ready_line,
+      .hint = "Print \"listening on port N\" as the very first line of stdout, N read back with "
+              "getsockname() (ntohs(addr.sin_port)), then fflush(stdout).",
+      .see = "#the-ready-line" },
+    { .name = "fixed-port",
+      .what = "runs `greeter P` with a free port P, expects \"listening on port P\" and a "
+              "greeting there",
+      .run = fixed_port,
+      .hint = "Bind the port given (sin_port = htons(port)) and print the port getsockname() reports, "
+              "converted with ntohs().",
+      .see = "#byte-order" },
+    { .name = "leading-zeros",
+      .what = "runs `greeter 00000` (port 0 written with five digits)",
+      .run = leading_zeros,
+      .hint = "A PORT is 1 to 5 decimal digits, leading zeros allowed: \"00000\" is port 0.",
+      .see = "#usage-errors" },
+    { .name = "greeting",
+      .what = "connects from 127.0.0.1 and reads until EOF: \"hello 127.0.0.1:PORT\\n\", PORT "
+              "being the checker's own port",
+      .run = greeting,
+      .hint = "Right after accept() returns, send \"hello IP:PORT\\n\" made from the address accept() "
+              "filled in (inet_ntop, ntohs), then close() the accepted descriptor.",
+      .see = "#the-greeting" },
+    { .name = "other-address",
+      .what = "connects from 127.0.0.2 to 127.0.0.3 and expects \"hello 127.0.0.2:PORT\\n\"",
+      .run = other_address,
+      .hint = "Listen on every address (INADDR_ANY), and greet with the client's address as accept() "
+              "reports it: here 127.0.0.2, not 127.0.0.1.",
+      .see = "#whose-address" },
+    { .name = "second-client",
+      .what = "connects three clients one after another; each must be greeted",
+      .run = second_client,
+      .hint = "Serve in a loop: accept(), greet, close the accepted descriptor, accept() again. "
+              "The listening socket stays open.",
+      .see = "#serving-only-one-client" },
+    { .name = "few-descriptors",
+      .what = "runs it with RLIMIT_NOFILE 16 and connects 50 clients, one after another",
+      .run = few_descriptors,
+      .hint = "A server runs until it is killed, and close()s every accepted descriptor once the client "
+              "is greeted: one that leaks a descriptor per client runs out of them (accept: Too many "
+              "open files).",
+      .see = "#leaking-descriptors" },
+    { .name = "five-in-backlog",
+      .what = "stops the server (SIGSTOP), connects 5 clients, lets it go on (SIGCONT) "
+              "and reads each greeting",
+      .run = five_in_backlog,
+      .hint = "While the server is not calling accept(), the kernel completes and queues connections up "
+              "to the listen() backlog: listen(fd, 5) or more (SOMAXCONN).",
+      .see = "#a-small-backlog" },
+    { .name = "restart-same-port",
+      .what = "greets a client, stops the server, and starts it again at once on the "
+              "same port (the old connection is in TIME_WAIT)",
+      .run = restart_same_port,
+      .hint = "setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, ...) before bind(): without it the old "
+              "connections in TIME_WAIT keep the port busy and bind() fails: Address already in use.",
+      .see = "#restarting-at-once" },
+    { .name = "vanishing-client",
+      .what = "while the server is stopped, a client connects and closes; then another "
+              "client must be greeted",
+      .run = vanishing_client,
+      .hint = "A client that left before its greeting is not the server's problem: ignore the failed send "
+              "(and SIGPIPE), close the descriptor and accept() the next client.",
+      .see = "#one-client-brings-it-down" },
+    { .name = "reset-client",
+      .what = "while the server is stopped, a client connects and resets (RST); then "
+              "another client must be greeted",
+      .run = reset_client,
+      .hint = "On a reset connection send() fails with ECONNRESET (getpeername() with ENOTCONN, accept() "
+              "may fail with ECONNABORTED): log it if you like, close it and go on; never exit.",
+      .see = "#one-client-brings-it-down" },
+    { .name = "sigpipe",
+      .what = "while the server is stopped, a client connects, half-closes and resets; the "
+              "server's send then raises SIGPIPE; another client must be greeted",
+      .run = sigpipe,
+      .hint = "Writing to a connection the peer closed raises SIGPIPE, which kills the process: "
+              "signal(SIGPIPE, SIG_IGN) at the start, or send(..., MSG_NOSIGNAL).",
+      .see = "#one-client-brings-it-down" },
+    { .name = "port-in-use",
+      .what = "runs `greeter P` while the checker itself listens on port P",
+      .run = port_in_use,
+      .hint = "When bind() fails, print the reason on stderr, e.g. \"greeter: bind: Address already in "
+              "use\" (strerror(errno) or perror()), and exit(1).",
+      .see = "#errors" },
+    { .name = "no-arguments",
+      .what = "runs `greeter` with no PORT",
+      .run = no_arguments,
+      .see = "#usage-errors" },
+    { .name = "two-arguments",
+      .what = "runs `greeter 0 0`",
+      .run = two_arguments,
+      .see = "#usage-errors" },
+    { .name = "port-65536",
+      .what = "runs `greeter 65536` (ports end at 65535)",
+      .run = port_65536,
+      .see = "#usage-errors" },
+    { .name = "port-minus-one",
+      .what = "runs `greeter -1`",
+      .run = port_minus_one,
+      .see = "#usage-errors" },
+    { .name = "port-80x",
+      .what = "runs `greeter 80x`",
+      .run = port_80x,
+      .see = "#usage-errors" },
+    { .name = "port-six-digits",
+      .what = "runs `greeter 000080` (a PORT has at most 5 digits)",
+      .run = port_six_digits,
+      .see = "#usage-errors" },
+    { .name = "port-empty",
+      .what = "runs `greeter \"\"` (an empty PORT)",
+      .run = port_empty,
+      .see = "#usage-errors" },
+    { .name = NULL },
 };
 
 const struct lesson LESSON = {
-    "03-accept",
-    (const struct program[]){ { "greeter", greeter }, { NULL } },
+    .dir = "03-accept",
+    .programs = (const struct program[]){
+        { .name = "greeter", .tests = greeter },
+        { .name = NULL },
+    },
 };

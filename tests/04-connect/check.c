@@ -299,68 +299,107 @@ static void three_arguments(struct ctx *c)
 }
 
 static const struct test fetch_tests[] = {
-    { "small-text", "accepts fetch's connection on 127.0.0.1, sends 13 bytes of text and closes (FIN)",
-      small_text,
-      "Read with recv() until it returns 0 (the server closed) and write each piece to stdout "
-      "unchanged; then exit 0.", "#your-task" },
-    { "binary-payload", "sends 4 MiB of random bytes, NULs included, and closes (FIN)", binary_payload,
-      "Bytes are bytes: loop on recv() until it returns 0, and write exactly the n bytes each "
-      "call returned with write() or fwrite(), never with a string function.",
-      "#text-functions-on-binary-data" },
-    { "one-byte-pieces", "sends \"one\\ntwo\\nthree\\n\" one byte at a time, 15 ms apart, then "
-      "closes (FIN)", one_byte_pieces,
-      "TCP is a stream: one recv() returns whatever has arrived, even a single byte. Keep "
-      "calling recv() until it returns 0.", "#only-one-recv" },
-    { "empty-reply", "accepts the connection and closes it (FIN) at once, sending nothing",
-      empty_reply,
-      "A server may send nothing: recv() returns 0 at once. Print nothing and exit 0.",
-      "#not-stopping-at-eof" },
-    { "sends-nothing", "sends \"data\\n\" and half-closes, then reads until fetch closes: "
-      "no byte may come from fetch", sends_nothing,
-      "fetch only listens: do not send a request, a greeting or a newline. Read, copy, close.",
-      "#sending-a-request" },
-    { "ipv6-loopback", "listens on ::1 only and runs `fetch ::1 PORT`", ipv6_loopback,
-      "Let getaddrinfo() choose the family: hints.ai_family = AF_UNSPEC, and create each socket "
-      "with that address's ai_family (not a hard-coded AF_INET).", "#ipv4-only" },
-    { "localhost-name", "runs `fetch localhost PORT`: HOST is a name to resolve", localhost_name,
-      "HOST may be a name: give it to getaddrinfo(), which resolves names and numeric "
-      "addresses alike (inet_pton() takes numbers only).", "#parsing-host-and-port-yourself" },
-    { "service-name", "listens on port 13 and runs `fetch 127.x.y.z daytime`: PORT is a service "
-      "name", service_name,
-      "PORT goes to getaddrinfo() as given: it turns a service name such as \"daytime\" into "
-      "its port (13). atoi(\"daytime\") is 0.", "#parsing-host-and-port-yourself" },
-    { "unknown-service", "runs `fetch 127.0.0.1 nosuchservice`", unknown_service,
-      "A service name is a valid PORT (not a usage error): give it to getaddrinfo(), which "
-      "fails here with EAI_SERVICE. Print gai_strerror(rc) (getaddrinfo does not set errno, so "
-      "perror() and strerror(errno) say the wrong thing) and exit 1.",
-      "#reporting-getaddrinfo-errors" },
-    { "unknown-host", "runs `fetch 'bad_host!.invalid' 80` (a name the C library rejects "
-      "without asking DNS)", unknown_host,
-      "getaddrinfo() fails with EAI_NONAME: print gai_strerror(rc) on stderr (not perror(): "
-      "getaddrinfo does not set errno) and exit 1.",
-      "#reporting-getaddrinfo-errors" },
-    { "connection-refused", "runs fetch against a port where nothing listens", connection_refused,
-      "connect() returns -1 with errno ECONNREFUSED: once every address has failed, print "
-      "strerror(errno) of a failed connect (\"fetch: connect: Connection refused\") and exit 1.",
-      "#errors" },
-    { "reset-mid-stream", "sends some bytes, waits 100 ms, then resets the connection (RST)",
-      reset_mid_stream,
-      "recv() returns -1 with errno ECONNRESET: that is an error, not the end. Print "
-      "strerror(errno) (\"Connection reset by peer\") on stderr and exit 1.",
-      "#treating-an-error-as-the-end" },
-    { "several-addresses", "gives the name multi.test several addresses (private /etc/hosts) "
-      "and listens only on the one getaddrinfo lists last", several_addresses,
-      "Try every address getaddrinfo() returned, in order: when connect() fails, close that "
-      "socket and go on with ai_next; only when the list is exhausted is it an error.",
-      "#trying-only-the-first-address" },
-    { "no-arguments", "runs `fetch`", no_arguments, NULL, "#usage-errors" },
-    { "one-argument", "runs `fetch 127.0.0.1`", one_argument, NULL, "#usage-errors" },
-    { "three-arguments", "runs `fetch 127.0.0.1 PORT extra`", three_arguments, NULL,
-      "#usage-errors" },
-    { NULL },
+    { .name = "small-text",
+      .what = "accepts fetch's connection on 127.0.0.1, sends 13 bytes of text and closes (FIN)",
+      .run = small_text,
+      .hint = "Read with recv() until it returns 0 (the server closed) and write each piece to stdout "
+              "unchanged; then exit 0.",
+      .see = "#your-task" },
+    { .name = "binary-payload",
+      .what = "sends 4 MiB of random bytes, NULs included, and closes (FIN)",
+      .run = binary_payload,
+      .hint = "Bytes are bytes: loop on recv() until it returns 0, and write exactly the n bytes each "
+              "call returned with write() or fwrite(), never with a string function.",
+      .see = "#text-functions-on-binary-data" },
+    { .name = "one-byte-pieces",
+      .what = "sends \"one\\ntwo\\nthree\\n\" one byte at a time, 15 ms apart, then "
+              "closes (FIN)",
+      .run = one_byte_pieces,
+      .hint = "TCP is a stream: one recv() returns whatever has arrived, even a single byte. Keep "
+              "calling recv() until it returns 0.",
+      .see = "#only-one-recv" },
+    { .name = "empty-reply",
+      .what = "accepts the connection and closes it (FIN) at once, sending nothing",
+      .run = empty_reply,
+      .hint = "A server may send nothing: recv() returns 0 at once. Print nothing and exit 0.",
+      .see = "#not-stopping-at-eof" },
+    { .name = "sends-nothing",
+      .what = "sends \"data\\n\" and half-closes, then reads until fetch closes: "
+              "no byte may come from fetch",
+      .run = sends_nothing,
+      .hint = "fetch only listens: do not send a request, a greeting or a newline. Read, copy, close.",
+      .see = "#sending-a-request" },
+    { .name = "ipv6-loopback",
+      .what = "listens on ::1 only and runs `fetch ::1 PORT`",
+      .run = ipv6_loopback,
+      .hint = "Let getaddrinfo() choose the family: hints.ai_family = AF_UNSPEC, and create each socket "
+              "with that address's ai_family (not a hard-coded AF_INET).",
+      .see = "#ipv4-only" },
+    { .name = "localhost-name",
+      .what = "runs `fetch localhost PORT`: HOST is a name to resolve",
+      .run = localhost_name,
+      .hint = "HOST may be a name: give it to getaddrinfo(), which resolves names and numeric "
+              "addresses alike (inet_pton() takes numbers only).",
+      .see = "#parsing-host-and-port-yourself" },
+    { .name = "service-name",
+      .what = "listens on port 13 and runs `fetch 127.x.y.z daytime`: PORT is a service "
+              "name",
+      .run = service_name,
+      .hint = "PORT goes to getaddrinfo() as given: it turns a service name such as \"daytime\" into "
+              "its port (13). atoi(\"daytime\") is 0.",
+      .see = "#parsing-host-and-port-yourself" },
+    { .name = "unknown-service",
+      .what = "runs `fetch 127.0.0.1 nosuchservice`",
+      .run = unknown_service,
+      .hint = "A service name is a valid PORT (not a usage error): give it to getaddrinfo(), which "
+              "fails here with EAI_SERVICE. Print gai_strerror(rc) (getaddrinfo does not set errno, so "
+              "perror() and strerror(errno) say the wrong thing) and exit 1.",
+      .see = "#reporting-getaddrinfo-errors" },
+    { .name = "unknown-host",
+      .what = "runs `fetch 'bad_host!.invalid' 80` (a name the C library rejects "
+              "without asking DNS)",
+      .run = unknown_host,
+      .hint = "getaddrinfo() fails with EAI_NONAME: print gai_strerror(rc) on stderr (not perror(): "
+              "getaddrinfo does not set errno) and exit 1.",
+      .see = "#reporting-getaddrinfo-errors" },
+    { .name = "connection-refused",
+      .what = "runs fetch against a port where nothing listens",
+      .run = connection_refused,
+      .hint = "connect() returns -1 with errno ECONNREFUSED: once every address has failed, print "
+              "strerror(errno) of a failed connect (\"fetch: connect: Connection refused\") and exit 1.",
+      .see = "#errors" },
+    { .name = "reset-mid-stream",
+      .what = "sends some bytes, waits 100 ms, then resets the connection (RST)",
+      .run = reset_mid_stream,
+      .hint = "recv() returns -1 with errno ECONNRESET: that is an error, not the end. Print "
+              "strerror(errno) (\"Connection reset by peer\") on stderr and exit 1.",
+      .see = "#treating-an-error-as-the-end" },
+    { .name = "several-addresses",
+      .what = "gives the name multi.test several addresses (private /etc/hosts) "
+              "and listens only on the one getaddrinfo lists last",
+      .run = several_addresses,
+      .hint = "Try every address getaddrinfo() returned, in order: when connect() fails, close that "
+              "socket and go on with ai_next; only when the list is exhausted is it an error.",
+      .see = "#trying-only-the-first-address" },
+    { .name = "no-arguments",
+      .what = "runs `fetch`",
+      .run = no_arguments,
+      .see = "#usage-errors" },
+    { .name = "one-argument",
+      .what = "runs `fetch 127.0.0.1`",
+      .run = one_argument,
+      .see = "#usage-errors" },
+    { .name = "three-arguments",
+      .what = "runs `fetch 127.0.0.1 PORT extra`",
+      .run = three_arguments,
+      .see = "#usage-errors" },
+    { .name = NULL },
 };
 
 const struct lesson LESSON = {
-    "04-connect",
-    (const struct program[]){ { "fetch", fetch_tests }, { NULL } },
+    .dir = "04-connect",
+    .programs = (const struct program[]){
+        { .name = "fetch", .tests = fetch_tests },
+        { .name = NULL },
+    },
 };

@@ -6,7 +6,10 @@
 char buf[MAXDGRAM + 4096];
 
 const struct lesson LESSON = {
-    "05-udp-echo",
-    (const struct program[]){ { "udpserver", udpserver_tests }, { "udpclient", udpclient_tests },
-                              { NULL } },
+    .dir = "05-udp-echo",
+    .programs = (const struct program[]){
+        { .name = "udpserver", .tests = udpserver_tests },
+        { .name = "udpclient", .tests = udpclient_tests },
+        { .name = NULL },
+    },
 };

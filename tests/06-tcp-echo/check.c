@@ -3,7 +3,10 @@
 #include "check.h"
 
 const struct lesson LESSON = {
-    "06-tcp-echo",
-    (const struct program[]){ { "echoserver", echoserver_tests },
-                              { "echoclient", echoclient_tests }, { NULL } },
+    .dir = "06-tcp-echo",
+    .programs = (const struct program[]){
+        { .name = "echoserver", .tests = echoserver_tests },
+        { .name = "echoclient", .tests = echoclient_tests },
+        { .name = NULL },
+    },
 };

@@ -290,64 +290,114 @@ static void three_arguments(struct ctx *c)
 }
 
 const struct test echoclient_tests[] = {
-    { "one-line", "reads one line from the client, echoes it, expects it on stdout and exit 0",
-      one_line,
-      "Send the line, read until as many bytes came back, write them to stdout; at the end of "
-      "stdin close the socket and return 0.", "#the-client-loop" },
-    { "several-lines", "four lines (one empty), each echoed when it arrives", several_lines,
-      "Handle the lines one at a time: send a line, read its whole echo, write it, then the "
-      "next line. An empty line is just \"\\n\".", "#the-client-loop" },
-    { "echo-in-pieces", "echoes the line back in 1-byte pieces, 3 ms apart", echo_in_pieces,
-      "One recv() returns what has arrived so far, here 1 byte. Call recv() in a loop until "
-      "as many bytes came back as the line had.", "#one-recv-is-not-a-line" },
-    { "binary-line", "a line holding every byte value, NUL included", binary_line,
-      "Lines may hold any byte but \\n, NUL too: use getline()'s return value as the length, "
-      "send that many bytes and fwrite() the echo. strlen(), fgets() and printf(\"%s\") stop "
-      "at NUL.", "#binary-data-and-nul-bytes" },
-    { "long-line", "a short line, then one of 65536 bytes (its \\n included)", long_line,
-      "Lines are up to 65536 bytes with the \\n: a char buf[1024] with fgets() cuts them. "
-      "getline() grows its buffer as needed.", "#long-lines" },
-    { "last-line-without-newline", "stdin \"one\\ntwo\": the last line has no \\n",
-      last_line_no_newline,
-      "A last line without \\n is still a line: getline() returns it; send it and echo it "
-      "like the others.", "#the-last-line" },
-    { "empty-input", "empty stdin: nothing to send", empty_input,
-      "With no line at all, just close the socket and exit 0, printing nothing.",
-      "#the-client-loop" },
-    { "server-closes-early", "echoes 5 bytes of a 22-byte line, then closes", server_closes_early,
-      "recv() returning 0 means the server closed: print \"echoclient: server closed the "
-      "connection\" on stderr and exit 1 (don't loop on it, don't exit 0).",
-      "#the-server-closed-the-connection" },
-    { "server-resets", "echoes 3 bytes of the line, then resets the connection", server_resets,
-      "recv() returns -1 with errno ECONNRESET: print the reason with strerror(errno) and "
-      "exit 1.", "#errors" },
-    { "server-gone-next-line", "echoes the first line, then closes and resets; then stdin gets "
-      "a second line", server_gone_next_line,
-      "Sending to a connection the server has closed and reset raises SIGPIPE, which kills the "
-      "client without a word: signal(SIGPIPE, SIG_IGN) (or MSG_NOSIGNAL), then report the "
-      "failed send (\"Broken pipe\") and exit 1.", "#sigpipe" },
-    { "localhost", "runs `echoclient localhost PORT`", localhost,
-      "Give HOST and PORT to getaddrinfo() (AF_UNSPEC, SOCK_STREAM) and connect to what it "
-      "returns; inet_pton() knows no names.", "#the-client-loop" },
-    { "ipv6", "runs `echoclient ::1 PORT`, the checker listening on ::1", ipv6,
-      "Use the family, address and length from getaddrinfo()'s result for socket() and "
-      "connect(), not AF_INET and a sockaddr_in.", "#trying-every-address" },
-    { "every-address", "HOST has two addresses; only the second one accepts", every_address,
-      "When connect() fails, close that socket and try the next address of the getaddrinfo() "
-      "list; report the error only when none is left.", "#trying-every-address" },
-    { "service-name", "runs `echoclient 127.0.0.1 echo`: PORT is a service name (7)",
-      service_name,
-      "PORT goes to getaddrinfo() as given: it may be a name from /etc/services. atoi(\"echo\") "
-      "is 0.", "#trying-every-address" },
-    { "refused", "runs echoclient against a port where nothing listens", refused,
-      "connect() fails with ECONNREFUSED: print the reason (strerror(errno)) on stderr and "
-      "exit 1.", "#errors" },
-    { "unknown-service", "runs `echoclient 127.0.0.1 nosuchservice`", unknown_service,
-      "getaddrinfo() does not set errno: print gai_strerror(its return value) and exit 1.",
-      "#errors" },
-    { "no-arguments", "runs `echoclient`", no_arguments, NULL, "#usage-errors" },
-    { "one-argument", "runs `echoclient 127.0.0.1`", one_argument, NULL, "#usage-errors" },
-    { "three-arguments", "runs `echoclient 127.0.0.1 7 extra`", three_arguments, NULL,
-      "#usage-errors" },
-    { NULL },
+    { .name = "one-line",
+      .what = "reads one line from the client, echoes it, expects it on stdout and exit 0",
+      .run = one_line,
+      .hint = "Send the line, read until as many bytes came back, write them to stdout; at the end of "
+              "stdin close the socket and return 0.",
+      .see = "#the-client-loop" },
+    { .name = "several-lines",
+      .what = "four lines (one empty), each echoed when it arrives",
+      .run = several_lines,
+      .hint = "Handle the lines one at a time: send a line, read its whole echo, write it, then the "
+              "next line. An empty line is just \"\\n\".",
+      .see = "#the-client-loop" },
+    { .name = "echo-in-pieces",
+      .what = "echoes the line back in 1-byte pieces, 3 ms apart",
+      .run = echo_in_pieces,
+      .hint = "One recv() returns what has arrived so far, here 1 byte. Call recv() in a loop until "
+              "as many bytes came back as the line had.",
+      .see = "#one-recv-is-not-a-line" },
+    { .name = "binary-line",
+      .what = "a line holding every byte value, NUL included",
+      .run = binary_line,
+      .hint = "Lines may hold any byte but \\n, NUL too: use getline()'s return value as the length, "
+              "send that many bytes and fwrite() the echo. strlen(), fgets() and printf(\"%s\") stop "
+              "at NUL.",
+      .see = "#binary-data-and-nul-bytes" },
+    { .name = "long-line",
+      .what = "a short line, then one of 65536 bytes (its \\n included)",
+      .run = long_line,
+      .hint = "Lines are up to 65536 bytes with the \\n: a char buf[1024] with fgets() cuts them. "
+              "getline() grows its buffer as needed.",
+      .see = "#long-lines" },
+    { .name = "last-line-without-newline",
+      .what = "stdin \"one\\ntwo\": the last line has no \\n",
+      .run = last_line_no_newline,
+      .hint = "A last line without \\n is still a line: getline() returns it; send it and echo it "
+              "like the others.",
+      .see = "#the-last-line" },
+    { .name = "empty-input",
+      .what = "empty stdin: nothing to send",
+      .run = empty_input,
+      .hint = "With no line at all, just close the socket and exit 0, printing nothing.",
+      .see = "#the-client-loop" },
+    { .name = "server-closes-early",
+      .what = "echoes 5 bytes of a 22-byte line, then closes",
+      .run = server_closes_early,
+      .hint = "recv() returning 0 means the server closed: print \"echoclient: server closed the "
+              "connection\" on stderr and exit 1 (don't loop on it, don't exit 0).",
+      .see = "#the-server-closed-the-connection" },
+    { .name = "server-resets",
+      .what = "echoes 3 bytes of the line, then resets the connection",
+      .run = server_resets,
+      .hint = "recv() returns -1 with errno ECONNRESET: print the reason with strerror(errno) and "
+              "exit 1.",
+      .see = "#errors" },
+    { .name = "server-gone-next-line",
+      .what = "echoes the first line, then closes and resets; then stdin gets "
+              "a second line",
+      .run = server_gone_next_line,
+      .hint = "Sending to a connection the server has closed and reset raises SIGPIPE, which kills the "
+              "client without a word: signal(SIGPIPE, SIG_IGN) (or MSG_NOSIGNAL), then report the "
+              "failed send (\"Broken pipe\") and exit 1.",
+      .see = "#sigpipe" },
+    { .name = "localhost",
+      .what = "runs `echoclient localhost PORT`",
+      .run = localhost,
+      .hint = "Give HOST and PORT to getaddrinfo() (AF_UNSPEC, SOCK_STREAM) and connect to what it "
+              "returns; inet_pton() knows no names.",
+      .see = "#the-client-loop" },
+    { .name = "ipv6",
+      .what = "runs `echoclient ::1 PORT`, the checker listening on ::1",
+      .run = ipv6,
+      .hint = "Use the family, address and length from getaddrinfo()'s result for socket() and "
+              "connect(), not AF_INET and a sockaddr_in.",
+      .see = "#trying-every-address" },
+    { .name = "every-address",
+      .what = "HOST has two addresses; only the second one accepts",
+      .run = every_address,
+      .hint = "When connect() fails, close that socket and try the next address of the getaddrinfo() "
+              "list; report the error only when none is left.",
+      .see = "#trying-every-address" },
+    { .name = "service-name",
+      .what = "runs `echoclient 127.0.0.1 echo`: PORT is a service name (7)",
+      .run = service_name,
+      .hint = "PORT goes to getaddrinfo() as given: it may be a name from /etc/services. atoi(\"echo\") "
+              "is 0.",
+      .see = "#trying-every-address" },
+    { .name = "refused",
+      .what = "runs echoclient against a port where nothing listens",
+      .run = refused,
+      .hint = "connect() fails with ECONNREFUSED: print the reason (strerror(errno)) on stderr and "
+              "exit 1.",
+      .see = "#errors" },
+    { .name = "unknown-service",
+      .what = "runs `echoclient 127.0.0.1 nosuchservice`",
+      .run = unknown_service,
+      .hint = "getaddrinfo() does not set errno: print gai_strerror(its return value) and exit 1.",
+      .see = "#errors" },
+    { .name = "no-arguments",
+      .what = "runs `echoclient`",
+      .run = no_arguments,
+      .see = "#usage-errors" },
+    { .name = "one-argument",
+      .what = "runs `echoclient 127.0.0.1`",
+      .run = one_argument,
+      .see = "#usage-errors" },
+    { .name = "three-arguments",
+      .what = "runs `echoclient 127.0.0.1 7 extra`",
+      .run = three_arguments,
+      .see = "#usage-errors" },
+    { .name = NULL },
 };

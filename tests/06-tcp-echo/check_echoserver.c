@@ -317,68 +317,98 @@ static void bad_port(struct ctx *c)
 }
 
 const struct test echoserver_tests[] = {
-    { "ready-line", "starts `echoserver 0`, waits for its ready line and connects to that port",
-      ready_line, NULL, "#the-ready-line" },
-    { "echo-text", "sends two lines, each read back before the next, then half-closes",
-      echo_text,
-      "Echo every chunk recv() returns, with a loop that sends all of it. When recv() returns 0 "
-      "the client has finished: close() the connection, so that the client reads EOF.",
-      "#the-echo-loop" },
-    { "sixteen-mib", "sends 16 MiB of random bytes, reading the echo while it sends",
-      sixteen_mib,
-      "Send back exactly the n bytes recv() returned (not sizeof buf, not strlen: the bytes may "
-      "hold NULs), with a send_all() loop: send() may take fewer bytes than it was given.",
-      "#binary-data-and-short-writes" },
-    { "one-byte-pieces", "sends 1-byte pieces and waits for the echo of each before the next",
-      one_byte_pieces,
-      "Echo whatever recv() returned at once, even 1 byte: don't wait for a full buffer, a "
-      "newline or the end of the stream (no MSG_WAITALL, no fread(), no fgets()).",
-      "#echo-at-once" },
-    { "half-close-in-flight", "sends 1 MiB, reading the echo; the last 32 KiB and a FIN "
-      "(half-close) arrive while the server is stopped (SIGSTOP); then reads everything",
-      half_close_in_flight,
-      "A FIN only means the client sends no more: everything it sent before must still be read "
-      "and echoed. Close only when recv() returns 0, never on POLLHUP/POLLRDHUP alone, and "
-      "don't set SO_LINGER to {1, 0} (close then resets and throws the unsent echo away).",
-      "#half-close" },
-    { "closes-without-reading", "while the server is stopped (SIGSTOP), c1 sends 32 KiB, "
-      "half-closes and resets without reading the echo; then c2, waiting, sends a line",
-      closes_without_reading,
-      "Sending to a client that has gone raises SIGPIPE, which kills the server: "
-      "signal(SIGPIPE, SIG_IGN) at the start (or MSG_NOSIGNAL on every send); a failed send "
-      "(EPIPE, ECONNRESET) then ends only that client.", "#sigpipe" },
-    { "client-resets", "sends 256 KiB, reads 4 KiB of the echo and resets the connection; "
-      "then another client connects", client_resets,
-      "ECONNRESET from recv() or send() is the end of that client, not of the server: close its "
-      "descriptor and accept() the next one.", "#one-clients-errors" },
-    { "silent-client", "connects and half-closes without sending a byte; then another client "
-      "connects", silent_client,
-      "A client may send nothing at all: recv() then returns 0 at once. Close that connection "
-      "and accept() the next.", "#the-echo-loop" },
-    { "clients-in-turn", "three clients one after another, each sending a line and half-closing",
-      clients_in_turn,
-      "After a client's EOF (recv() returns 0), leave the echo loop, close the connection and "
-      "go back to accept(). A loop that keeps calling recv() on a finished connection spins "
-      "forever and never serves the next client.", "#ignoring-eof" },
-    { "second-client-waits", "connects c1 and c2; c2 sends a line while c1 is being served",
-      second_client_waits,
-      "The next client waits in the listening socket's backlog, its bytes in its connection's "
-      "buffer: keep the listening socket open (and listen()ing) the whole time, and serve c2 "
-      "when c1 is done.", "#one-listening-socket" },
-    { "many-clients", "50 clients one after another, the server limited to 16 descriptors",
-      many_clients,
-      "Every accepted descriptor must be closed when its client is done: close(), not only "
-      "shutdown(). A leak makes accept() fail with EMFILE after a dozen clients.",
-      "#descriptor-leaks" },
-    { "restart-same-port", "stops the server while a client is still connected, then starts it "
-      "again on the same port", restart_same_port,
-      "The stopped server's side of the open connection still holds the port: set SO_REUSEADDR "
-      "on the listening socket before bind(), or the restart fails with EADDRINUSE.",
-      "#restarting-on-the-same-port" },
-    { "no-arguments", "runs `echoserver` without PORT", no_arguments, NULL, "#usage-errors" },
-    { "extra-argument", "runs `echoserver 0 1`", extra_argument, NULL, "#usage-errors" },
-    { "bad-port", "runs echoserver with PORT http, 80x, -1, 65536 and 000080", bad_port,
-      "PORT is 1 to 5 decimal digits, at most 65535: check every character (atoi() and "
-      "strtol() accept junk), print a usage line on stderr and exit(2).", "#usage-errors" },
-    { NULL },
+    { .name = "ready-line",
+      .what = "starts `echoserver 0`, waits for its ready line and connects to that port",
+      .run = ready_line,
+      .see = "#the-ready-line" },
+    { .name = "echo-text",
+      .what = "sends two lines, each read back before the next, then half-closes",
+      .run = echo_text,
+      .hint = "Echo every chunk recv() returns, with a loop that sends all of it. When recv() returns 0 "
+              "the client has finished: close() the connection, so that the client reads EOF.",
+      .see = "#the-echo-loop" },
+    { .name = "sixteen-mib",
+      .what = "sends 16 MiB of random bytes, reading the echo while it sends",
+      .run = sixteen_mib,
+      .hint = "Send back exactly the n bytes recv() returned (not sizeof buf, not strlen: the bytes may "
+              "hold NULs), with a send_all() loop: send() may take fewer bytes than it was given.",
+      .see = "#binary-data-and-short-writes" },
+    { .name = "one-byte-pieces",
+      .what = "sends 1-byte pieces and waits for the echo of each before the next",
+      .run = one_byte_pieces,
+      .hint = "Echo whatever recv() returned at once, even 1 byte: don't wait for a full buffer, a "
+              "newline or the end of the stream (no MSG_WAITALL, no fread(), no fgets()).",
+      .see = "#echo-at-once" },
+    { .name = "half-close-in-flight",
+      .what = "sends 1 MiB, reading the echo; the last 32 KiB and a FIN "
+              "(half-close) arrive while the server is stopped (SIGSTOP); then reads everything",
+      .run = half_close_in_flight,
+      .hint = "A FIN only means the client sends no more: everything it sent before must still be read "
+              "and echoed. Close only when recv() returns 0, never on POLLHUP/POLLRDHUP alone, and "
+              "don't set SO_LINGER to {1, 0} (close then resets and throws the unsent echo away).",
+      .see = "#half-close" },
+    { .name = "closes-without-reading",
+      .what = "while the server is stopped (SIGSTOP), c1 sends 32 KiB, "
+              "half-closes and resets without reading the echo; then c2, waiting, sends a line",
+      .run = closes_without_reading,
+      .hint = "Sending to a client that has gone raises SIGPIPE, which kills the server: "
+              "signal(SIGPIPE, SIG_IGN) at the start (or MSG_NOSIGNAL on every send); a failed send "
+              "(EPIPE, ECONNRESET) then ends only that client.",
+      .see = "#sigpipe" },
+    { .name = "client-resets",
+      .what = "sends 256 KiB, reads 4 KiB of the echo and resets the connection; "
+              "then another client connects",
+      .run = client_resets,
+      .hint = "ECONNRESET from recv() or send() is the end of that client, not of the server: close its "
+              "descriptor and accept() the next one.",
+      .see = "#one-clients-errors" },
+    { .name = "silent-client",
+      .what = "connects and half-closes without sending a byte; then another client "
+              "connects",
+      .run = silent_client,
+      .hint = "A client may send nothing at all: recv() then returns 0 at once. Close that connection "
+              "and accept() the next.",
+      .see = "#the-echo-loop" },
+    { .name = "clients-in-turn",
+      .what = "three clients one after another, each sending a line and half-closing",
+      .run = clients_in_turn,
+      .hint = "After a client's EOF (recv() returns 0), leave the echo loop, close the connection and "
+              "go back to accept(). A loop that keeps calling recv() on a finished connection spins "
+              "forever and never serves the next client.",
+      .see = "#ignoring-eof" },
+    { .name = "second-client-waits",
+      .what = "connects c1 and c2; c2 sends a line while c1 is being served",
+      .run = second_client_waits,
+      .hint = "The next client waits in the listening socket's backlog, its bytes in its connection's "
+              "buffer: keep the listening socket open (and listen()ing) the whole time, and serve c2 "
+              "when c1 is done.",
+      .see = "#one-listening-socket" },
+    { .name = "many-clients",
+      .what = "50 clients one after another, the server limited to 16 descriptors",
+      .run = many_clients,
+      .hint = "Every accepted descriptor must be closed when its client is done: close(), not only "
+              "shutdown(). A leak makes accept() fail with EMFILE after a dozen clients.",
+      .see = "#descriptor-leaks" },
+    { .name = "restart-same-port",
+      .what = "stops the server while a client is still connected, then starts it "
+              "again on the same port",
+      .run = restart_same_port,
+      .hint = "The stopped server's side of the open connection still holds the port: set SO_REUSEADDR "
+              "on the listening socket before bind(), or the restart fails with EADDRINUSE.",
+      .see = "#restarting-on-the-same-port" },
+    { .name = "no-arguments",
+      .what = "runs `echoserver` without PORT",
+      .run = no_arguments,
+      .see = "#usage-errors" },
+    { .name = "extra-argument",
+      .what = "runs `echoserver 0 1`",
+      .run = extra_argument,
+      .see = "#usage-errors" },
+    { .name = "bad-port",
+      .what = "runs echoserver with PORT http, 80x, -1, 65536 and 000080",
+      .run = bad_port,
+      .hint = "PORT is 1 to 5 decimal digits, at most 65535: check every character (atoi() and "
+              "strtol() accept junk), print a usage line on stderr and exit(2).",
+      .see = "#usage-errors" },
+    { .name = NULL },
 };

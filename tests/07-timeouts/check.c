@@ -7,7 +7,11 @@
 #include "check.h"
 
 const struct lesson LESSON = {
-    "07-timeouts",
-    (const struct program[]){ { "rpcclient", rpcclient_tests }, { "tconnect", tconnect_tests },
-                              { "idleserver", idleserver_tests }, { NULL } },
+    .dir = "07-timeouts",
+    .programs = (const struct program[]){
+        { .name = "rpcclient", .tests = rpcclient_tests },
+        { .name = "tconnect", .tests = tconnect_tests },
+        { .name = "idleserver", .tests = idleserver_tests },
+        { .name = NULL },
+    },
 };

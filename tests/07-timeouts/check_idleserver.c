@@ -275,57 +275,96 @@ static void not_digits(struct ctx *c)
 }
 
 const struct test idleserver_tests[] = {
-    { "echo", "sends a line, half-closes, reads the echo and the EOF (IDLE_MS 2000)", echo,
-      "Echo every byte back until the client's EOF, then close the connection.",
-      "#the-idle-timer" },
-    { "echo-large", "sends 1 MiB while reading its echo", echo_large,
-      "Send back every byte you received: send() may take fewer bytes than asked, loop until "
-      "all went out.", "#the-idle-timer" },
-    { "idle-cut", "connects and sends nothing (IDLE_MS 200); after the cut and 300 ms "
-      "without clients, a second client sends a line", idle_cut,
-      "Wait for input with poll(fd, 1, IDLE_MS) before each recv(); when it returns 0, close "
-      "the connection and go back to accept(), which waits as long as it takes.",
-      "#the-idle-timer" },
-    { "active-client", "sends a byte every 66 ms for 800 ms, reading each echo (IDLE_MS 200)",
-      active_client,
-      "A client that keeps sending is never cut: the idle time starts again with every byte "
-      "received.", "#a-timer-for-the-whole-connection" },
-    { "timer-restarts", "sends a byte at 80 ms and at 160 ms, then nothing (IDLE_MS 200): "
-      "the cut must come 200 ms after the LAST byte", timer_restarts,
-      "The idle time counts from the last byte received, not from accept() or from the first "
-      "byte.", "#a-timer-for-the-whole-connection" },
-    { "queued-client", "connects an idle client, then a second that sends a line at once "
-      "(IDLE_MS 200)", queued_client,
-      "After cutting an idle client, close only its descriptor and go back to accept(): the "
-      "listening socket and the server stay.", "#ending-more-than-the-idle-client" },
-    { "restart-same-port", "lets the server cut an idle client, stops the server and starts "
-      "it again on the same port", restart_same_port,
-      "The server closed first, so its side of the connection sits in TIME_WAIT: set "
-      "SO_REUSEADDR before bind().", "#restarting-on-the-same-port" },
-    { "client-resets", "sends a line and resets the connection, then a second client "
-      "talks", client_resets,
-      "A reset client makes recv() or send() fail with ECONNRESET: close that client and "
-      "serve the next, never exit.", "#sigpipe" },
-    { "closes-without-reading", "while the server is stopped (SIGSTOP), c1 sends 32 KiB, "
-      "half-closes and resets without reading the echo; then c2, waiting, sends a line",
-      closes_without_reading,
-      "Ignore SIGPIPE (signal(SIGPIPE, SIG_IGN)) or send with MSG_NOSIGNAL, then handle "
-      "EPIPE/ECONNRESET by closing that client.", "#sigpipe" },
-    { "many-idle-clients", "15 clients in turn, each idle until cut (IDLE_MS 30), with "
-      "RLIMIT_NOFILE 16", many_idle_clients,
-      "close() every client you cut: a descriptor kept per client runs the server out of "
-      "descriptors.", "#leaking-descriptors" },
-    { "longest-idle", "starts `idleserver 0 60000` and echoes a line", longest_idle,
-      "IDLE_MS may be 1 to 60000, both ends included.", "#usage-errors" },
-    { "usage-arg-count", "runs idleserver with 1 and with 3 arguments", arg_count, NULL,
-      "#usage-errors" },
-    { "idle-range", "runs idleserver with IDLE_MS 0, then 60001", idle_range,
-      "IDLE_MS is 1 to 60000: check the range before using it.", "#usage-errors" },
-    { "bad-port", "runs idleserver with PORT 65536, \"12ab\" and \"-1\"", bad_port,
-      "PORT is 1 to 5 decimal digits with a value of at most 65535.", "#usage-errors" },
-    { "not-digits", "runs idleserver with IDLE_MS \"1e3\", \"-100\", \"100ms\" and \"\"",
-      not_digits,
-      "atoi() and strtol() accept signs and trailing junk: check that every character is a "
-      "digit.", "#usage-errors" },
-    { NULL },
+    { .name = "echo",
+      .what = "sends a line, half-closes, reads the echo and the EOF (IDLE_MS 2000)",
+      .run = echo,
+      .hint = "Echo every byte back until the client's EOF, then close the connection.",
+      .see = "#the-idle-timer" },
+    { .name = "echo-large",
+      .what = "sends 1 MiB while reading its echo",
+      .run = echo_large,
+      .hint = "Send back every byte you received: send() may take fewer bytes than asked, loop until "
+              "all went out.",
+      .see = "#the-idle-timer" },
+    { .name = "idle-cut",
+      .what = "connects and sends nothing (IDLE_MS 200); after the cut and 300 ms "
+              "without clients, a second client sends a line",
+      .run = idle_cut,
+      .hint = "Wait for input with poll(fd, 1, IDLE_MS) before each recv(); when it returns 0, close "
+              "the connection and go back to accept(), which waits as long as it takes.",
+      .see = "#the-idle-timer" },
+    { .name = "active-client",
+      .what = "sends a byte every 66 ms for 800 ms, reading each echo (IDLE_MS 200)",
+      .run = active_client,
+      .hint = "A client that keeps sending is never cut: the idle time starts again with every byte "
+              "received.",
+      .see = "#a-timer-for-the-whole-connection" },
+    { .name = "timer-restarts",
+      .what = "sends a byte at 80 ms and at 160 ms, then nothing (IDLE_MS 200): "
+              "the cut must come 200 ms after the LAST byte",
+      .run = timer_restarts,
+      .hint = "The idle time counts from the last byte received, not from accept() or from the first "
+              "byte.",
+      .see = "#a-timer-for-the-whole-connection" },
+    { .name = "queued-client",
+      .what = "connects an idle client, then a second that sends a line at once "
+              "(IDLE_MS 200)",
+      .run = queued_client,
+      .hint = "After cutting an idle client, close only its descriptor and go back to accept(): the "
+              "listening socket and the server stay.",
+      .see = "#ending-more-than-the-idle-client" },
+    { .name = "restart-same-port",
+      .what = "lets the server cut an idle client, stops the server and starts "
+              "it again on the same port",
+      .run = restart_same_port,
+      .hint = "The server closed first, so its side of the connection sits in TIME_WAIT: set "
+              "SO_REUSEADDR before bind().",
+      .see = "#restarting-on-the-same-port" },
+    { .name = "client-resets",
+      .what = "sends a line and resets the connection, then a second client "
+              "talks",
+      .run = client_resets,
+      .hint = "A reset client makes recv() or send() fail with ECONNRESET: close that client and "
+              "serve the next, never exit.",
+      .see = "#sigpipe" },
+    { .name = "closes-without-reading",
+      .what = "while the server is stopped (SIGSTOP), c1 sends 32 KiB, "
+              "half-closes and resets without reading the echo; then c2, waiting, sends a line",
+      .run = closes_without_reading,
+      .hint = "Ignore SIGPIPE (signal(SIGPIPE, SIG_IGN)) or send with MSG_NOSIGNAL, then handle "
+              "EPIPE/ECONNRESET by closing that client.",
+      .see = "#sigpipe" },
+    { .name = "many-idle-clients",
+      .what = "15 clients in turn, each idle until cut (IDLE_MS 30), with "
+              "RLIMIT_NOFILE 16",
+      .run = many_idle_clients,
+      .hint = "close() every client you cut: a descriptor kept per client runs the server out of "
+              "descriptors.",
+      .see = "#leaking-descriptors" },
+    { .name = "longest-idle",
+      .what = "starts `idleserver 0 60000` and echoes a line",
+      .run = longest_idle,
+      .hint = "IDLE_MS may be 1 to 60000, both ends included.",
+      .see = "#usage-errors" },
+    { .name = "usage-arg-count",
+      .what = "runs idleserver with 1 and with 3 arguments",
+      .run = arg_count,
+      .see = "#usage-errors" },
+    { .name = "idle-range",
+      .what = "runs idleserver with IDLE_MS 0, then 60001",
+      .run = idle_range,
+      .hint = "IDLE_MS is 1 to 60000: check the range before using it.",
+      .see = "#usage-errors" },
+    { .name = "bad-port",
+      .what = "runs idleserver with PORT 65536, \"12ab\" and \"-1\"",
+      .run = bad_port,
+      .hint = "PORT is 1 to 5 decimal digits with a value of at most 65535.",
+      .see = "#usage-errors" },
+    { .name = "not-digits",
+      .what = "runs idleserver with IDLE_MS \"1e3\", \"-100\", \"100ms\" and \"\"",
+      .run = not_digits,
+      .hint = "atoi() and strtol() accept signs and trailing junk: check that every character is a "
+              "digit.",
+      .see = "#usage-errors" },
+    { .name = NULL },
 };

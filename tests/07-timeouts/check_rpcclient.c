@@ -558,69 +558,117 @@ static void not_digits(struct ctx *c)
 }
 
 const struct test rpcclient_tests[] = {
-    { "answered-at-once", "answers the line \"hello\" at once", answered_at_once,
-      "Send the line (without its \"\\n\"), wait for the matching reply, print it and "
-      "\"\\n\", exit 0 at the end of stdin.", "#matching-replies" },
-    { "several-lines", "gives \"alpha\", \"bravo\" and \"charlie\" (no final \\n) and answers "
-      "each at once", several_lines,
-      "One line at a time: send it, wait for its reply, print it, then read the next line. "
-      "A last line without \"\\n\" is still a line.", "#matching-replies" },
-    { "empty-lines", "gives an empty line (answered by an empty datagram), \"middle\", and "
-      "an empty line again (answered by \"anything\")", empty_lines,
-      "An empty line is an empty datagram; for it, any datagram from the server matches.",
-      "#matching-replies" },
-    { "binary-reply", "answers with a reply holding NUL and non-ASCII bytes", binary_reply,
-      "Write the reply with fwrite() or write() and its length, never printf(\"%s\").",
-      "#printing-the-reply" },
-    { "big-reply", "gives a 65000-byte line and answers with 65507 bytes, the largest "
-      "datagram", big_reply,
-      "Read lines with getline() and receive into a buffer of at least 65507 bytes.",
-      "#a-buffer-too-small" },
-    { "ipv6", "runs `rpcclient ::1 PORT 1000 2` and answers", ipv6,
-      "Make the socket with the family getaddrinfo() returned, and compare IPv6 addresses "
-      "as sockaddr_in6.", "#matching-replies" },
-    { "lost-requests", "ignores the first two copies of \"ping\" (TIMEOUT_MS 200, TRIES 5) "
-      "and answers the third", lost_requests,
-      "No reply within TIMEOUT_MS: send the line again, not before TIMEOUT_MS and no later "
-      "than TIMEOUT_MS + 300 ms after the previous send.", "#resending" },
-    { "late-reply", "answers the first copy of \"delta\" only after the second copy came",
-      late_reply,
-      "A late reply to an earlier copy still matches: it comes from the server and ends "
-      "with the line. Send every copy from the same socket.", "#a-new-socket-for-each-try" },
-    { "stale-replies", "answers \"alpha\"; then, while waiting for \"bravo\", sends "
-      "replies to \"alpha\" every 60 ms and answers only the second copy of \"bravo\"",
-      stale_replies,
-      "A datagram that does not match is discarded and does not extend the wait: one "
-      "deadline per send, and wait only for the time left.", "#one-deadline-per-send" },
-    { "other-senders", "before the server's reply, sends a matching reply from another "
-      "port and one from 127.0.0.2 with the server's port", other_senders,
-      "Only datagrams from the server's address (IP and port) can match.",
-      "#matching-replies" },
-    { "no-reply", "never answers (TIMEOUT_MS 150, TRIES 3)", no_reply,
-      "After TRIES sends without a match: \"rpcclient: no reply after TRIES tries\" on "
-      "stderr, exit 1.", "#counting-tries" },
-    { "nothing-listens", "runs rpcclient against a UDP port where nothing listens "
-      "(TIMEOUT_MS 100, TRIES 3)", nothing_listens,
-      "ECONNREFUSED is no reply: keep waiting until the deadline, resend, and give up "
-      "after TRIES sends.", "#connection-refused-is-no-reply" },
-    { "range-edges", "runs with TIMEOUT_MS 60000 and TRIES 1 (answered), then with "
-      "TIMEOUT_MS 1 and TRIES 100 (never answered)", range_edges,
-      "TIMEOUT_MS may be 1 to 60000 and TRIES 1 to 100, both ends included.",
-      "#usage-errors" },
-    { "no-input", "gives an empty stdin", no_input,
-      "At the end of stdin, exit 0 without sending anything.", "#matching-replies" },
-    { "unknown-service", "runs `rpcclient 127.0.0.1 nosuchservice 1000 3`", unknown_service,
-      "When getaddrinfo() fails, print gai_strerror() of its result on stderr and exit 1.",
-      "#errors" },
-    { "usage-arg-count", "runs rpcclient with 3 and with 5 arguments", arg_count, NULL,
-      "#usage-errors" },
-    { "timeout-range", "runs rpcclient with TIMEOUT_MS 0, then 60001", timeout_range,
-      "TIMEOUT_MS is 1 to 60000: check the range before using it.", "#usage-errors" },
-    { "tries-range", "runs rpcclient with TRIES 0, then 101", tries_range,
-      "TRIES is 1 to 100: check the range before using it.", "#usage-errors" },
-    { "not-digits", "runs rpcclient with TIMEOUT_MS \"1e3\", \"-100\", \"100ms\", \"\" and "
-      "TRIES \"+3\", \"3 \"", not_digits,
-      "atoi() and strtol() accept signs, spaces and trailing junk: check that every "
-      "character is a digit.", "#usage-errors" },
-    { NULL },
+    { .name = "answered-at-once",
+      .what = "answers the line \"hello\" at once",
+      .run = answered_at_once,
+      .hint = "Send the line (without its \"\\n\"), wait for the matching reply, print it and "
+              "\"\\n\", exit 0 at the end of stdin.",
+      .see = "#matching-replies" },
+    { .name = "several-lines",
+      .what = "gives \"alpha\", \"bravo\" and \"charlie\" (no final \\n) and answers "
+              "each at once",
+      .run = several_lines,
+      .hint = "One line at a time: send it, wait for its reply, print it, then read the next line. "
+              "A last line without \"\\n\" is still a line.",
+      .see = "#matching-replies" },
+    { .name = "empty-lines",
+      .what = "gives an empty line (answered by an empty datagram), \"middle\", and "
+              "an empty line again (answered by \"anything\")",
+      .run = empty_lines,
+      .hint = "An empty line is an empty datagram; for it, any datagram from the server matches.",
+      .see = "#matching-replies" },
+    { .name = "binary-reply",
+      .what = "answers with a reply holding NUL and non-ASCII bytes",
+      .run = binary_reply,
+      .hint = "Write the reply with fwrite() or write() and its length, never printf(\"%s\").",
+      .see = "#printing-the-reply" },
+    { .name = "big-reply",
+      .what = "gives a 65000-byte line and answers with 65507 bytes, the largest "
+              "datagram",
+      .run = big_reply,
+      .hint = "Read lines with getline() and receive into a buffer of at least 65507 bytes.",
+      .see = "#a-buffer-too-small" },
+    { .name = "ipv6",
+      .what = "runs `rpcclient ::1 PORT 1000 2` and answers",
+      .run = ipv6,
+      .hint = "Make the socket with the family getaddrinfo() returned, and compare IPv6 addresses "
+              "as sockaddr_in6.",
+      .see = "#matching-replies" },
+    { .name = "lost-requests",
+      .what = "ignores the first two copies of \"ping\" (TIMEOUT_MS 200, TRIES 5) "
+              "and answers the third",
+      .run = lost_requests,
+      .hint = "No reply within TIMEOUT_MS: send the line again, not before TIMEOUT_MS and no later "
+              "than TIMEOUT_MS + 300 ms after the previous send.",
+      .see = "#resending" },
+    { .name = "late-reply",
+      .what = "answers the first copy of \"delta\" only after the second copy came",
+      .run = late_reply,
+      .hint = "A late reply to an earlier copy still matches: it comes from the server and ends "
+              "with the line. Send every copy from the same socket.",
+      .see = "#a-new-socket-for-each-try" },
+    { .name = "stale-replies",
+      .what = "answers \"alpha\"; then, while waiting for \"bravo\", sends "
+              "replies to \"alpha\" every 60 ms and answers only the second copy of \"bravo\"",
+      .run = stale_replies,
+      .hint = "A datagram that does not match is discarded and does not extend the wait: one "
+              "deadline per send, and wait only for the time left.",
+      .see = "#one-deadline-per-send" },
+    { .name = "other-senders",
+      .what = "before the server's reply, sends a matching reply from another "
+              "port and one from 127.0.0.2 with the server's port",
+      .run = other_senders,
+      .hint = "Only datagrams from the server's address (IP and port) can match.",
+      .see = "#matching-replies" },
+    { .name = "no-reply",
+      .what = "never answers (TIMEOUT_MS 150, TRIES 3)",
+      .run = no_reply,
+      .hint = "After TRIES sends without a match: \"rpcclient: no reply after TRIES tries\" on "
+              "stderr, exit 1.",
+      .see = "#counting-tries" },
+    { .name = "nothing-listens",
+      .what = "runs rpcclient against a UDP port where nothing listens "
+              "(TIMEOUT_MS 100, TRIES 3)",
+      .run = nothing_listens,
+      .hint = "ECONNREFUSED is no reply: keep waiting until the deadline, resend, and give up "
+              "after TRIES sends.",
+      .see = "#connection-refused-is-no-reply" },
+    { .name = "range-edges",
+      .what = "runs with TIMEOUT_MS 60000 and TRIES 1 (answered), then with "
+              "TIMEOUT_MS 1 and TRIES 100 (never answered)",
+      .run = range_edges,
+      .hint = "TIMEOUT_MS may be 1 to 60000 and TRIES 1 to 100, both ends included.",
+      .see = "#usage-errors" },
+    { .name = "no-input",
+      .what = "gives an empty stdin",
+      .run = no_input,
+      .hint = "At the end of stdin, exit 0 without sending anything.",
+      .see = "#matching-replies" },
+    { .name = "unknown-service",
+      .what = "runs `rpcclient 127.0.0.1 nosuchservice 1000 3`",
+      .run = unknown_service,
+      .hint = "When getaddrinfo() fails, print gai_strerror() of its result on stderr and exit 1.",
+      .see = "#errors" },
+    { .name = "usage-arg-count",
+      .what = "runs rpcclient with 3 and with 5 arguments",
+      .run = arg_count,
+      .see = "#usage-errors" },
+    { .name = "timeout-range",
+      .what = "runs rpcclient with TIMEOUT_MS 0, then 60001",
+      .run = timeout_range,
+      .hint = "TIMEOUT_MS is 1 to 60000: check the range before using it.",
+      .see = "#usage-errors" },
+    { .name = "tries-range",
+      .what = "runs rpcclient with TRIES 0, then 101",
+      .run = tries_range,
+      .hint = "TRIES is 1 to 100: check the range before using it.",
+      .see = "#usage-errors" },
+    { .name = "not-digits",
+      .what = "runs rpcclient with TIMEOUT_MS \"1e3\", \"-100\", \"100ms\", \"\" and "
+              "TRIES \"+3\", \"3 \"",
+      .run = not_digits,
+      .hint = "atoi() and strtol() accept signs, spaces and trailing junk: check that every "
+              "character is a digit.",
+      .see = "#usage-errors" },
+    { .name = NULL },
 };

@@ -36,7 +36,10 @@ char *reply_for(const void *data, size_t n)
 }
 
 const struct lesson LESSON = {
-    "08-shutdown",
-    (const struct program[]){ { "wcserver", wcserver_tests }, { "wcclient", wcclient_tests },
-                              { NULL } },
+    .dir = "08-shutdown",
+    .programs = (const struct program[]){
+        { .name = "wcserver", .tests = wcserver_tests },
+        { .name = "wcclient", .tests = wcclient_tests },
+        { .name = NULL },
+    },
 };
