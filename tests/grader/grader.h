@@ -40,6 +40,15 @@ struct prog_info {
 
 enum tstatus { T_PASS = PASSED, T_FAIL = FAILED, T_SKIP = SKIPPED };   /* the checker's verdicts */
 
+/* The grader's exit status, as docs/grading.md lists them. */
+enum grader_exit {
+    EXIT_GRADED = 0,         /* grading ran, whatever the grades (--probe: all protections) */
+    EXIT_NOTHING = 1,        /* nothing to grade (--probe: some protections missing) */
+    EXIT_CANNOT_RUN = 2,     /* bad arguments, no checkers, no compiler, no memory: die() */
+    EXIT_NOT_GRADED = 3,     /* some programs could not be graded because of the machine */
+    EXIT_INTERRUPTED = 130,  /* SIGINT, SIGTERM or SIGHUP: every sandbox stopped, nothing written */
+};
+
 struct test_result {
     enum tstatus status;
     char *observed;              /* for a skip: why */

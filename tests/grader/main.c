@@ -32,7 +32,7 @@ static int usage(void)
             "  SUBMISSIONS/<student>/<lesson>/<program>.c, e.g. class/alice/03-accept/greeter.c\n"
             "  OUT receives grades.csv, summary.md and <student>/{results.json,feedback.txt}\n"
             "  (from the workbook: make grade SUBMISSIONS=DIR OUT=DIR [J=N])\n");
-    return 2;
+    return EXIT_CANNOT_RUN;
 }
 
 /* The compiler as a path, so it runs in the sandbox without PATH lookups
@@ -154,7 +154,7 @@ static int probe(struct config *cfg)
         printf("missing protections:\n%s", caps.missing);
     else
         printf("every protection is available\n");
-    return caps.missing[0] ? 1 : 0;
+    return caps.missing[0] ? EXIT_NOTHING : EXIT_GRADED;
 }
 
 static int by_value(const void *a, const void *b)
@@ -244,7 +244,7 @@ int main(int argc, char **argv)
     }
     if (grader_stopped()) {
         fprintf(stderr, "grader: interrupted before grading began\n");
-        return 130;
+        return EXIT_INTERRUPTED;
     }
     if (caps.missing[0])
         fprintf(stderr, "grader: sandbox protections missing on this machine (grading anyway):\n%s",
@@ -258,13 +258,13 @@ int main(int argc, char **argv)
     run_all(&cfg, &caps, &cl);
     if (grader_stopped()) {
         fprintf(stderr, "grader: interrupted: every sandbox was stopped, no grades were written\n");
-        return 130;
+        return EXIT_INTERRUPTED;
     }
     double took = mono_s() - t0;
     int r = write_outputs(&cfg, &caps, &cl, took);
     print_stats(&cl, took);
     if (r != 0)
-        return 2;
+        return EXIT_CANNOT_RUN;
     int broken = 0;
     for (int k = 0; k < cl.njobs; k++)
         broken += cl.jobs[k]->outcome == O_BROKEN;
@@ -272,13 +272,13 @@ int main(int argc, char **argv)
         fprintf(stderr, "grader: %d program%s could NOT be graded because of a problem of this "
                         "machine (see \"NOT GRADED\" in %s/summary.md); their rows say 0 passed. "
                         "Fix it and grade again.\n", broken, broken == 1 ? "" : "s", cfg.out);
-        return 3;
+        return EXIT_NOT_GRADED;
     }
     if (!cl.njobs) {
         fprintf(stderr, "grader: nothing to grade: no file in %s is <student>/<lesson>/<program>.c "
                         "of a known lesson (each student's feedback.txt lists what was ignored)\n",
                 cfg.submissions);
-        return 1;
+        return EXIT_NOTHING;
     }
-    return 0;
+    return EXIT_GRADED;
 }

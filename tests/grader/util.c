@@ -20,7 +20,7 @@ void die(const char *fmt, ...)
     vfprintf(stderr, fmt, ap);
     fputc('\n', stderr);
     va_end(ap);
-    exit(2);
+    exit(EXIT_CANNOT_RUN);
 }
 
 static void *check_alloc(void *p)
