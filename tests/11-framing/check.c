@@ -133,7 +133,10 @@ void fin_sent(struct conn *k, long ms)
 }
 
 const struct lesson LESSON = {
-    "11-framing",
-    (const struct program[]){ { "kvserver", kvserver_tests },
-                              { "kvclient", kvclient_tests }, { NULL } },
+    .dir = "11-framing",
+    .programs = (const struct program[]){
+        { .name = "kvserver", .tests = kvserver_tests },
+        { .name = "kvclient", .tests = kvclient_tests },
+        { .name = NULL },
+    },
 };

@@ -399,6 +399,19 @@ static void many_clients(struct ctx *c)
     expect_still_running(c, p, "40 clients, one after another");
 }
 
+static void restart_same_port(struct ctx *c)
+{
+    struct proc *p;
+    int port = server(c, &p);
+    struct peer a = dial(c, port, 1);
+    ask(c, a, B("S\x01" "kv"), B("+"));
+    /* Stopped with c1 still open: its end of c1 still holds the port. */
+    prog_stop(c, p);
+    server_start(c, &p, ARGV("kvserver", str("%d", port)));
+    struct peer b = dial(c, port, 2);
+    ask(c, b, B("S\x01" "kw"), B("+"));
+}
+
 static void no_arguments(struct ctx *c) { expect_usage_error(c, ARGV("kvserver")); }
 
 static void extra_argument(struct ctx *c) { expect_usage_error(c, ARGV("kvserver", "0", "1")); }
@@ -409,95 +422,148 @@ static void bad_port(struct ctx *c)
 }
 
 const struct test kvserver_tests[] = {
-    { "ready-line", "starts `kvserver 0`, waits for its ready line and connects to that port",
-      ready_line, NULL, "#the-ready-line" },
-    { "set-and-get", "sets a key, gets it, sets it again and gets the new value",
-      set_and_get,
-      "Read 4 bytes, turn them into N with ntohl(), read exactly N more: that is one request. "
-      "Answer it with a frame of its own: 4 length bytes (htonl) and the reply body.",
-      "#reading-a-frame" },
-    { "get-missing", "gets keys that were never set (and one that only starts like a set key)",
-      get_missing,
-      "A missing key gets the one-byte reply \"!\". Compare keys by length and bytes (memcmp "
-      "with equal lengths), not by prefix.", "#the-store" },
-    { "delete", "sets a key, deletes it twice, gets it, deletes a key never set", delete_key,
-      "Delete answers \"+\" when the key existed (and removes it) and \"!\" when it did not.",
-      "#the-store" },
-    { "empty-value", "sets a key to the empty value and gets it: the reply is \"+\" alone",
-      empty_value,
-      "A value may be empty: the set body is then just 'S', K and the key. The get reply is "
-      "then the one byte \"+\", which is not the same as \"!\" (missing).", "#the-store" },
-    { "malformed-bodies", "sends bodies with an unknown op, empty keys, K = 0, K past the end "
-      "and 256-byte keys, each expecting \"?\", then a set and a get on the same connection",
-      malformed_bodies,
-      "Check every body before using it: the op byte, the key length (1 to 255), K against the "
-      "bytes the body really has. A bad body gets the reply \"?\"; the connection stays open, "
-      "since the framing is still intact.", "#closing-on-a-bad-body" },
-    { "longest-key", "sets, gets and deletes a key of 255 bytes, the longest allowed",
-      longest_key,
-      "Keys are 1 to 255 bytes: 255 is allowed (K is one byte, so it cannot say more). Check "
-      "klen > 255, not klen >= 255.", "#checking-a-body" },
-    { "one-byte-pieces", "sends three requests in 1-byte pieces, 2 ms apart", one_byte_pieces,
-      "One recv() may return a single byte, part of the length or of a body. Keep what came in "
-      "a per-connection buffer and answer a frame only once all its 4 + N bytes are there.",
-      "#one-recv-is-not-one-frame" },
-    { "pipelined-thousand", "sends 1000 requests in one go (500 sets, then 500 gets) before "
-      "reading any reply, then reads the 1000 replies", pipelined_thousand,
-      "One recv() may hold many frames: answer every whole frame in the buffer, in order, keep "
-      "the rest. Don't wait for the client to read or to close before answering.",
-      "#pipelining" },
-    { "largest-frame", "sets a value with a body of exactly 1,048,576 bytes, the limit, and "
-      "gets it back", largest_frame,
-      "A body may be 1,048,576 bytes: the buffer of a connection must grow to 4 + N as the "
-      "frame comes (or be that big). Send the whole reply with a send_all() loop.",
-      "#limits-against-hostile-peers" },
-    { "binary-keys-and-values", "keys and values holding NUL, \\xff and \\n; two keys that "
-      "differ only after a NUL", binary_keys_and_values,
-      "Keys and values are bytes with a length: store the length, compare with memcmp(), copy "
-      "with memcpy(). strlen(), strcmp(), strdup() and \"%s\" stop at the first NUL.",
-      "#binary-keys-and-values" },
-    { "zero-length-frame", "c1 sends a frame length of 0, then a get; c2, connected all along, "
-      "then gets a key", zero_length,
-      "A length of 0 is not an empty request: it breaks the framing. Close that connection "
-      "without a reply (no \"?\"), and go on serving the others.",
-      "#limits-against-hostile-peers" },
-    { "over-the-limit", "c1 sends a frame length of 1,048,577 and 9 bytes; c2 then gets a key",
-      over_the_limit,
-      "Check N against 1,048,576 as soon as its 4 bytes are in, before allocating or waiting "
-      "for the body: close that connection at once, without a reply.",
-      "#limits-against-hostile-peers" },
-    { "huge-length", "c1 sends a frame length of 4,294,967,295 and 9 bytes; c2 then gets a "
-      "key", huge_length,
-      "Never malloc(N) or wait for N bytes before checking N: a peer could make you allocate "
-      "4 GiB with 4 bytes. Close that connection at once.", "#limits-against-hostile-peers" },
-    { "shared-store", "c1 sets, c2 gets and changes, c1 sees the change; after c1 closes, c3 "
-      "still finds c1's key", shared_store,
-      "One store for the whole server, for as long as it runs: not one per connection (in a "
-      "forked child or a thread's local variable), not cleared when a client leaves.",
-      "#one-store-for-all" },
-    { "interleaved-clients", "c1 sends half a frame; c2 and c3 are served meanwhile; then c1 "
-      "sends the rest", interleaved_clients,
-      "Serve several clients at once: with poll() and a buffer per connection, a client in the "
-      "middle of a frame must not block the others (no blocking readn on one client).",
-      "#several-clients-at-once" },
-    { "reset-mid-frame", "c1 sends 9 bytes of a frame and resets; c2 and then c3 are served",
-      reset_mid_frame,
-      "ECONNRESET (or EOF) in the middle of a frame ends that client only: close it, free its "
-      "buffers, drop its half frame, and serve the others.", "#one-clients-errors" },
-    { "client-gone-before-replies", "while the server is stopped (SIGSTOP), c1 sends 20 gets "
-      "of a 256 KiB value, half-closes and resets; then c2 sets and gets",
-      client_gone_before_replies,
-      "Sending replies to a client that is gone raises SIGPIPE, which kills the server: "
-      "signal(SIGPIPE, SIG_IGN) at the start (or MSG_NOSIGNAL on every send); a failed send "
-      "then ends only that client.", "#sigpipe" },
-    { "many-clients", "41 clients one after another, the server limited to 16 descriptors",
-      many_clients,
-      "Close every connection when its client is done, and free its buffers: a leak makes "
-      "accept() fail with EMFILE after a dozen clients.", "#one-clients-errors" },
-    { "no-arguments", "runs `kvserver` without PORT", no_arguments, NULL, "#usage-errors" },
-    { "extra-argument", "runs `kvserver 0 1`", extra_argument, NULL, "#usage-errors" },
-    { "bad-port", "runs kvserver with PORT http, 80x, -1, 65536 and 000080", bad_port,
-      "PORT is 1 to 5 decimal digits, at most 65535: check every character, print a usage line "
-      "on stderr and exit(2).", "#usage-errors" },
-    { NULL },
+    { .name = "ready-line",
+      .what = "starts `kvserver 0`, waits for its ready line and connects to that port",
+      .run = ready_line,
+      .see = "#the-ready-line" },
+    { .name = "set-and-get",
+      .what = "sets a key, gets it, sets it again and gets the new value",
+      .run = set_and_get,
+      .hint = "Read 4 bytes, turn them into N with ntohl(), read exactly N more: that is one request. "
+              "Answer it with a frame of its own: 4 length bytes (htonl) and the reply body.",
+      .see = "#reading-a-frame" },
+    { .name = "get-missing",
+      .what = "gets keys that were never set (and one that only starts like a set key)",
+      .run = get_missing,
+      .hint = "A missing key gets the one-byte reply \"!\". Compare keys by length and bytes (memcmp "
+              "with equal lengths), not by prefix.",
+      .see = "#the-store" },
+    { .name = "delete",
+      .what = "sets a key, deletes it twice, gets it, deletes a key never set",
+      .run = delete_key,
+      .hint = "Delete answers \"+\" when the key existed (and removes it) and \"!\" when it did not.",
+      .see = "#the-store" },
+    { .name = "empty-value",
+      .what = "sets a key to the empty value and gets it: the reply is \"+\" alone",
+      .run = empty_value,
+      .hint = "A value may be empty: the set body is then just 'S', K and the key. The get reply is "
+              "then the one byte \"+\", which is not the same as \"!\" (missing).",
+      .see = "#the-store" },
+    { .name = "malformed-bodies",
+      .what = "sends bodies with an unknown op, empty keys, K = 0, K past the end "
+              "and 256-byte keys, each expecting \"?\", then a set and a get on the same connection",
+      .run = malformed_bodies,
+      .hint = "Check every body before using it: the op byte, the key length (1 to 255), K against the "
+              "bytes the body really has. A bad body gets the reply \"?\"; the connection stays open, "
+              "since the framing is still intact.",
+      .see = "#closing-on-a-bad-body" },
+    { .name = "longest-key",
+      .what = "sets, gets and deletes a key of 255 bytes, the longest allowed",
+      .run = longest_key,
+      .hint = "Keys are 1 to 255 bytes: 255 is allowed (K is one byte, so it cannot say more). Check "
+              "klen > 255, not klen >= 255.",
+      .see = "#checking-a-body" },
+    { .name = "one-byte-pieces",
+      .what = "sends three requests in 1-byte pieces, 2 ms apart",
+      .run = one_byte_pieces,
+      .hint = "One recv() may return a single byte, part of the length or of a body. Keep what came in "
+              "a per-connection buffer and answer a frame only once all its 4 + N bytes are there.",
+      .see = "#one-recv-is-not-one-frame" },
+    { .name = "pipelined-thousand",
+      .what = "sends 1000 requests in one go (500 sets, then 500 gets) before "
+              "reading any reply, then reads the 1000 replies",
+      .run = pipelined_thousand,
+      .hint = "One recv() may hold many frames: answer every whole frame in the buffer, in order, keep "
+              "the rest. Don't wait for the client to read or to close before answering.",
+      .see = "#pipelining" },
+    { .name = "largest-frame",
+      .what = "sets a value with a body of exactly 1,048,576 bytes, the limit, and "
+              "gets it back",
+      .run = largest_frame,
+      .hint = "A body may be 1,048,576 bytes: the buffer of a connection must grow to 4 + N as the "
+              "frame comes (or be that big). Send the whole reply with a send_all() loop.",
+      .see = "#limits-against-hostile-peers" },
+    { .name = "binary-keys-and-values",
+      .what = "keys and values holding NUL, \\xff and \\n; two keys that "
+              "differ only after a NUL",
+      .run = binary_keys_and_values,
+      .hint = "Keys and values are bytes with a length: store the length, compare with memcmp(), copy "
+              "with memcpy(). strlen(), strcmp(), strdup() and \"%s\" stop at the first NUL.",
+      .see = "#binary-keys-and-values" },
+    { .name = "zero-length-frame",
+      .what = "c1 sends a frame length of 0, then a get; c2, connected all along, "
+              "then gets a key",
+      .run = zero_length,
+      .hint = "A length of 0 is not an empty request: it breaks the framing. Close that connection "
+              "without a reply (no \"?\"), and go on serving the others.",
+      .see = "#limits-against-hostile-peers" },
+    { .name = "over-the-limit",
+      .what = "c1 sends a frame length of 1,048,577 and 9 bytes; c2 then gets a key",
+      .run = over_the_limit,
+      .hint = "Check N against 1,048,576 as soon as its 4 bytes are in, before allocating or waiting "
+              "for the body: close that connection at once, without a reply.",
+      .see = "#limits-against-hostile-peers" },
+    { .name = "huge-length",
+      .what = "c1 sends a frame length of 4,294,967,295 and 9 bytes; c2 then gets a "
+              "key",
+      .run = huge_length,
+      .hint = "Never malloc(N) or wait for N bytes before checking N: a peer could make you allocate "
+              "4 GiB with 4 bytes. Close that connection at once.",
+      .see = "#limits-against-hostile-peers" },
+    { .name = "shared-store",
+      .what = "c1 sets, c2 gets and changes, c1 sees the change; after c1 closes, c3 "
+              "still finds c1's key",
+      .run = shared_store,
+      .hint = "One store for the whole server, for as long as it runs: not one per connection (in a "
+              "forked child or a thread's local variable), not cleared when a client leaves.",
+      .see = "#one-store-for-all" },
+    { .name = "interleaved-clients",
+      .what = "c1 sends half a frame; c2 and c3 are served meanwhile; then c1 "
+              "sends the rest",
+      .run = interleaved_clients,
+      .hint = "Serve several clients at once: with poll() and a buffer per connection, a client in the "
+              "middle of a frame must not block the others (no blocking readn on one client).",
+      .see = "#several-clients-at-once" },
+    { .name = "reset-mid-frame",
+      .what = "c1 sends 9 bytes of a frame and resets; c2 and then c3 are served",
+      .run = reset_mid_frame,
+      .hint = "ECONNRESET (or EOF) in the middle of a frame ends that client only: close it, free its "
+              "buffers, drop its half frame, and serve the others.",
+      .see = "#one-clients-errors" },
+    { .name = "client-gone-before-replies",
+      .what = "while the server is stopped (SIGSTOP), c1 sends 20 gets "
+              "of a 256 KiB value, half-closes and resets; then c2 sets and gets",
+      .run = client_gone_before_replies,
+      .hint = "Sending replies to a client that is gone raises SIGPIPE, which kills the server: "
+              "signal(SIGPIPE, SIG_IGN) at the start (or MSG_NOSIGNAL on every send); a failed send "
+              "then ends only that client.",
+      .see = "#sigpipe" },
+    { .name = "many-clients",
+      .what = "41 clients one after another, the server limited to 16 descriptors",
+      .run = many_clients,
+      .hint = "Close every connection when its client is done, and free its buffers: a leak makes "
+              "accept() fail with EMFILE after a dozen clients.",
+      .see = "#one-clients-errors" },
+    { .name = "restart-same-port",
+      .what = "stops the server while a client is still connected, then starts "
+              "it again on the same port",
+      .run = restart_same_port,
+      .hint = "The stopped server's side of the open connection still holds the port: set SO_REUSEADDR "
+              "on the listening socket before bind(), or the restart fails with EADDRINUSE.",
+      .see = "#restarting-on-the-same-port" },
+    { .name = "no-arguments",
+      .what = "runs `kvserver` without PORT",
+      .run = no_arguments,
+      .see = "#usage-errors" },
+    { .name = "extra-argument",
+      .what = "runs `kvserver 0 1`",
+      .run = extra_argument,
+      .see = "#usage-errors" },
+    { .name = "bad-port",
+      .what = "runs kvserver with PORT http, 80x, -1, 65536 and 000080",
+      .run = bad_port,
+      .hint = "PORT is 1 to 5 decimal digits, at most 65535: check every character, print a usage line "
+              "on stderr and exit(2).",
+      .see = "#usage-errors" },
+    { .name = NULL },
 };
