@@ -56,7 +56,7 @@ static _Noreturn void no_reply(struct ctx *c, struct udp *u, int port, const voi
 static time_t check_reply(struct ctx *c, const char *r, size_t len, const char *p, size_t n,
                           time_t before, time_t after)
 {
-    char *stamp = str("[%s] ", ctime_utc(before)), *whole = malloc(strlen(stamp) + n + 1);
+    char *stamp = str("[%s] ", ctime_utc(before)), *whole = xmalloc(strlen(stamp) + n + 1);
     memcpy(whole, stamp, strlen(stamp));
     memcpy(whole + strlen(stamp), p, n);
     const char *want = str("%s (any time from %s to %s UTC)",

@@ -130,7 +130,7 @@ static void long_line(struct ctx *c)
         if (line[i] == '\n' || line[i] == 0)
             line[i] = 'x';
     line[n - 1] = '\n';
-    char *all = malloc(n + 6);
+    char *all = xmalloc(n + 6);
     memcpy(all, "short\n", 6);
     memcpy(all + 6, line, n);
     run_lines(c, AF_INET, "127.0.0.1", all, n + 6, (const char *[]){ "short\n", line, NULL },

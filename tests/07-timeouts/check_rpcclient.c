@@ -308,7 +308,7 @@ static void binary_reply(struct ctx *c)
 
 static void big_reply(struct ctx *c)
 {
-    char *line = random_bytes(BIG + 1, 17), *reply = malloc(MAXDGRAM + 1);
+    char *line = random_bytes(BIG + 1, 17), *reply = xmalloc(MAXDGRAM + 1);
     for (size_t i = 0; i < BIG; i++)
         line[i] = (char)('a' + (unsigned char)line[i] % 26);
     line[BIG] = '\n';

@@ -37,6 +37,14 @@ void *xmalloc(size_t n) { return enough(malloc(n ? n : 1)); }
 void *xcalloc(size_t n, size_t size) { return enough(calloc(n ? n : 1, size ? size : 1)); }
 void *xrealloc(void *p, size_t n) { return enough(realloc(p, n ? n : 1)); }
 
+char *xstrndup(const char *s, size_t n)
+{
+    char *d = xmalloc(n + 1);
+    memcpy(d, s, n);
+    d[n] = 0;
+    return d;
+}
+
 void *test_state(struct ctx *c, size_t size)
 {
     if (!c->state)

@@ -79,6 +79,7 @@ int usual_buffer_size(size_t n);
 void *xmalloc(size_t n);
 void *xcalloc(size_t n, size_t size);
 void *xrealloc(void *p, size_t n);
+char *xstrndup(const char *s, size_t n);   /* n bytes of s and a NUL */
 /* The test's own state, for checks that keep some across their helpers:
  * size zeroed bytes, made at the first call, the same block at every call
  * of the same test (each test runs in its own process). */

@@ -366,7 +366,7 @@ char *next_line(struct proc *p, long timeout_ms, const char **why)
     char *start = p->obuf + p->ocursor, *nl = memchr(start, '\n', p->olen - p->ocursor);
     char *line = NULL;
     if (nl) {
-        line = strndup(start, (size_t)(nl - start));
+        line = xstrndup(start, (size_t)(nl - start));
         p->ocursor += (size_t)(nl - start) + 1;
     } else if (p->olen > p->ocursor) {
         *why = str("it printed %s without a newline", escaped(start, p->olen - p->ocursor, 80));

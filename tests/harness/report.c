@@ -55,7 +55,7 @@ int result_parse(const char *p, size_t n, struct result *r)
         int skip;
         if (sscanf(p, "%c %zu\n%n", &tag, &len, &skip) != 2 || p + skip + len > end)
             return -1;
-        char *s = strndup(p + skip, len);
+        char *s = xstrndup(p + skip, len);
         p += skip + len + 1;
         switch (tag) {
         case 'e': r->expected = s; break;
@@ -72,7 +72,7 @@ int result_parse(const char *p, size_t n, struct result *r)
             if (sscanf(s, "%ld %d %n", &e.t, &d, &k) != 2) return -1;
             e.dir = (enum dir)d;
             e.text = s + k;
-            r->events = realloc(r->events, (r->nevents + 1) * sizeof e);
+            r->events = xrealloc(r->events, (r->nevents + 1) * sizeof e);
             r->events[r->nevents++] = e;
             break;
         }
