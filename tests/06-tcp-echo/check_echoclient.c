@@ -108,6 +108,18 @@ static void echo_in_pieces(struct ctx *c)
     expect_sent(c, k, line, n, 2000);
     conn_send_some(c, k, line, n, 1, 3);
     expect_exit(c, p, 0, 2000);
+    /* Every 1-byte piece received at the start of the buffer, over the one
+     * before, leaves the line's last byte first: it loops, at the wrong place. */
+    size_t len, total;
+    const char *got = prog_stdout(p, &len, &total);
+    if (len == n && memcmp(got, line, n) != 0 && got[0] == line[n - 1])
+        FAIL(c, .expected = str("stdout: %s", describe(line, n)),
+             .observed = str("stdout: %s; %s", describe(got, len),
+                             first_difference(line, n, got, len)),
+             .hint = "It loops, but each recv() puts its piece at the start of the buffer, "
+                     "over the piece before. Receive after the bytes already in: into "
+                     "buf + got, at most len - got bytes.",
+             .see = "#one-recv-is-not-a-line");
     expect_out(c, p, line, n);
 }
 
