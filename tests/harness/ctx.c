@@ -78,12 +78,18 @@ char *escaped(const void *buf, size_t n, size_t max)
     size_t i;
     for (i = 0; i < n && (size_t)(o - out) < max; i++) {
         unsigned char ch = b[i];
-        if (ch == '\n')      o += sprintf(o, "\\n");
-        else if (ch == '\r') o += sprintf(o, "\\r");
-        else if (ch == '\t') o += sprintf(o, "\\t");
-        else if (ch == '"' || ch == '\\') o += sprintf(o, "\\%c", ch);
-        else if (ch < 32 || ch > 126) o += sprintf(o, "\\x%02x", ch);
-        else *o++ = (char)ch;
+        if (ch == '\n')
+            o += sprintf(o, "\\n");
+        else if (ch == '\r')
+            o += sprintf(o, "\\r");
+        else if (ch == '\t')
+            o += sprintf(o, "\\t");
+        else if (ch == '"' || ch == '\\')
+            o += sprintf(o, "\\%c", ch);
+        else if (ch < 32 || ch > 126)
+            o += sprintf(o, "\\x%02x", ch);
+        else
+            *o++ = (char)ch;
     }
     *o++ = '"';
     if (i < n)

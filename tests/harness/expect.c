@@ -25,12 +25,19 @@ int expect_ready(struct ctx *c, struct proc *p, long timeout_ms)
         char *h = ending_hint(p);
         if (!h && why && !prog_running(p) && prog_status(p) != 0)
             h = "It ended before it was ready: its stderr above says why.";
-        FAIL(c, .expected = str("a first line \"listening on port N\" on stdout within %ld ms", timeout_ms),
-             .observed = why ? why : str("no line came in %ld ms, and the program is still running", timeout_ms),
-             .hint = h ? h : why ? NULL :
-                 "stdout to a pipe is fully buffered: call fflush(stdout) right after printing "
-                 "the ready line (or setvbuf(stdout, NULL, _IOLBF, 0) at the start).",
-             .see = h || why ? NULL : "#the-ready-line");
+        const char *see = NULL;
+        if (!h && !why) {
+            h = "stdout to a pipe is fully buffered: call fflush(stdout) right after printing "
+                "the ready line (or setvbuf(stdout, NULL, _IOLBF, 0) at the start).";
+            see = "#the-ready-line";
+        }
+        if (!why)
+            why = str("no line came in %ld ms, and the program is still running", timeout_ms);
+        FAIL(c, .expected = str("a first line \"listening on port N\" on stdout within %ld ms",
+                                timeout_ms),
+             .observed = why,
+             .hint = h,
+             .see = see);
     }
     record(c, AT_PROG, "stdout: %s", escaped(line, strlen(line), 60));
     unsigned port = 0;
@@ -63,7 +70,8 @@ int server_start(struct ctx *c, struct proc **out, const char *const *argv)
 {
     struct proc *p = prog_start(c, (struct start){ .argv = argv });
     p->server = 1;
-    if (out) *out = p;
+    if (out)
+        *out = p;
     return expect_ready(c, p, 3000);
 }
 
@@ -120,10 +128,12 @@ void expect_usage_error(struct ctx *c, const char *const *argv)
 {
     struct proc *p = prog_start(c, (struct start){ .argv = argv });
     /* The test's own hint knows which argument it tried. */
-    struct failure f = { .hint = c->test->hint ? c->test->hint :
-                                 "Check the arguments before doing anything else: print a "
-                                 "usage line on stderr and exit(2).",
-                         .see = c->test->see ? c->test->see : "#usage-errors" };
+    struct failure f = { .hint = c->test->hint, .see = c->test->see };
+    if (!f.hint)
+        f.hint = "Check the arguments before doing anything else: print a usage line on "
+                 "stderr and exit(2).";
+    if (!f.see)
+        f.see = "#usage-errors";
     if (!prog_wait_exit(p, 2000))
         FAIL(c, .expected = "a usage error: exit code 2 at once",
              .observed = "it was still running after 2000 ms", .hint = f.hint, .see = f.see);

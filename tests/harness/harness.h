@@ -346,17 +346,7 @@ int bind_error(int type, const char *addr, int port, int reuse);
  * server with SO_REUSEADDR may bind (0: none could be made). */
 int time_wait_port(void);
 
-/* ---- reading without judging (recv_upto.c) ---------------------------- */
-
-/* How conn_recv_upto ended when fewer than n bytes came: */
-#define CONN_EOF (-1)   /* the program closed the connection */
-/* Read up to n bytes into buf, waiting at most ms for each piece; never
- * fails and records nothing (the check records what it makes of them).
- * Returns how many came; *end is 0 when all n came, else CONN_EOF, the
- * errno of a failed read (ECONNRESET), or ETIMEDOUT after ms of silence. */
-size_t conn_recv_upto(struct conn *k, void *buf, size_t n, long ms, int *end);
-
-/* ---- reading without judging (recv_upto.c) ---------------------------- */
+/* ---- reading without judging (peer.c) -------------------------------- */
 
 /* How conn_recv_upto ended when fewer than n bytes came: */
 #define CONN_EOF (-1)   /* the program closed the connection */

@@ -52,9 +52,13 @@ struct proc {
     pthread_t thread;
     pthread_mutex_t mu;
     pthread_cond_t cv;
-    char *obuf; size_t olen, ototal, ocap, ocursor;
-    char ebuf[2 * ERR_KEEP]; size_t elen;
-    char *ibuf; size_t ilen, ioff; int iclose;
+    char *obuf;                 /* stdout kept: olen of ocap bytes */
+    size_t olen, ototal, ocap, ocursor;
+    char ebuf[2 * ERR_KEEP];    /* stderr's tail: elen bytes */
+    size_t elen;
+    char *ibuf;                 /* stdin to feed: ilen bytes, ioff sent */
+    size_t ilen, ioff;
+    int iclose;                 /* close stdin once all is fed */
     int out_eof, err_eof, exited, status, stop;
     int exit_awaited;           /* the test waited for its exit or signalled it */
     long exit_ms;               /* when it exited, ms since test start */

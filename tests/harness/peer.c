@@ -479,6 +479,23 @@ static size_t recv_some(int fd, char *buf, size_t n, long ms, int *eof, int *err
     return got;
 }
 
+size_t conn_recv_upto(struct conn *k, void *buf, size_t n, long ms, int *end)
+{
+    int eof;
+    int err;
+    size_t got = recv_some(k->fd, buf, n, ms, &eof, &err);
+    *end = 0;
+    if (got == n)
+        return got;
+    if (eof)
+        *end = CONN_EOF;
+    else if (err)
+        *end = err;
+    else
+        *end = ETIMEDOUT;
+    return got;
+}
+
 /* ", then EOF" ... for what ended a receive of `want` bytes ("" if all came). */
 static const char *ending(const struct got *g, size_t want, long ms)
 {

@@ -32,7 +32,10 @@ static int wait_for(struct proc *p, int (*cond)(struct proc *), long timeout_ms)
     clock_gettime(CLOCK_MONOTONIC, &ts);
     ts.tv_sec += timeout_ms / 1000;
     ts.tv_nsec += (timeout_ms % 1000) * 1000000L;
-    if (ts.tv_nsec >= 1000000000L) { ts.tv_sec++; ts.tv_nsec -= 1000000000L; }
+    if (ts.tv_nsec >= 1000000000L) {
+        ts.tv_sec++;
+        ts.tv_nsec -= 1000000000L;
+    }
     while (!cond(p))
         if (pthread_cond_timedwait(&p->cv, &p->mu, &ts) == ETIMEDOUT)
             return cond(p);
@@ -53,20 +56,35 @@ static void keep_out(struct proc *p, const char *b, size_t n)
 {
     p->ototal += n;
     size_t room = p->ocap - p->olen;
-    if (n > room) n = room;
+    if (n > room)
+        n = room;
     memcpy(p->obuf + p->olen, b, n);
     p->olen += n;
 }
 
 static void keep_err(struct proc *p, const char *b, size_t n)
 {
-    if (n > ERR_KEEP) { b += n - ERR_KEEP; n = ERR_KEEP; }
+    if (n > ERR_KEEP) {
+        b += n - ERR_KEEP;
+        n = ERR_KEEP;
+    }
     if (p->elen + n > sizeof p->ebuf) {   /* keep the newest ERR_KEEP bytes */
         memmove(p->ebuf, p->ebuf + p->elen - ERR_KEEP, ERR_KEEP);
         p->elen = ERR_KEEP;
     }
     memcpy(p->ebuf + p->elen, b, n);
     p->elen += n;
+}
+
+/* Read what fd has into b and keep it; at its end (or an error) set *eof. */
+static void drain(struct proc *p, int fd, char *b, size_t cap,
+                  void (*keep)(struct proc *, const char *, size_t), int *eof)
+{
+    ssize_t k = read(fd, b, cap);
+    if (k > 0)
+        keep(p, b, (size_t)k);
+    else if (k == 0 || errno != EINTR)
+        *eof = 1;
 }
 
 static void *io_thread(void *arg)
@@ -106,20 +124,10 @@ static void *io_thread(void *arg)
         if (r < 0 && errno != EINTR)
             break;
         lock(p);
-        if (iout >= 0 && fds[iout].revents) {
-            ssize_t k = read(p->out, b, CHUNK);
-            if (k > 0)
-                keep_out(p, b, (size_t)k);
-            else if (k == 0 || errno != EINTR)
-                p->out_eof = 1;
-        }
-        if (ierr >= 0 && fds[ierr].revents) {
-            ssize_t k = read(p->err, b, CHUNK);
-            if (k > 0)
-                keep_err(p, b, (size_t)k);
-            else if (k == 0 || errno != EINTR)
-                p->err_eof = 1;
-        }
+        if (iout >= 0 && fds[iout].revents)
+            drain(p, p->out, b, CHUNK, keep_out, &p->out_eof);
+        if (ierr >= 0 && fds[ierr].revents)
+            drain(p, p->err, b, CHUNK, keep_err, &p->err_eof);
         if (iin >= 0 && fds[iin].revents) {
             if (p->ilen > p->ioff) {
                 ssize_t k = write(p->in, p->ibuf + p->ioff, p->ilen - p->ioff);
@@ -161,10 +169,15 @@ static int copy_file(const char *from, const char *to)
     char b[65536];
     ssize_t n = -1;
     while (in >= 0 && out >= 0 && (n = read(in, b, sizeof b)) > 0)
-        if (write(out, b, (size_t)n) != n) { n = -1; break; }
+        if (write(out, b, (size_t)n) != n) {
+            n = -1;
+            break;
+        }
     int ok = in >= 0 && out >= 0 && n == 0;
-    if (in >= 0) close(in);
-    if (out >= 0) close(out);
+    if (in >= 0)
+        close(in);
+    if (out >= 0)
+        close(out);
     return ok ? 0 : -1;
 }
 
@@ -176,7 +189,8 @@ struct proc *prog_start(struct ctx *c, struct start s)
     p->ocap = s.stdout_cap ? s.stdout_cap : 65536;
     p->obuf = xmalloc(p->ocap);
     p->pidfd = -1;
-    if (!s.nofile) s.nofile = 64;
+    if (!s.nofile)
+        s.nofile = 64;
     /* Under the runner's own directory, which it removes whatever happens. */
     p->dir = mkdtemp(str("%s/run.XXXXXX", scratch_base));
     p->side = mkdtemp(str("%s/side.XXXXXX", scratch_base));
@@ -299,17 +313,24 @@ int prog_wait_exit(struct proc *p, long timeout_ms)
     p->exit_awaited = 1;
     int done = wait_for(p, has_exited, timeout_ms);
     /* Let the last output arrive; a daemon child may keep the pipes open. */
-    if (done) wait_for(p, drained, 200);
+    if (done)
+        wait_for(p, drained, 200);
     unlock(p);
     return done;
 }
 
 /* Whether it has exited, its wait status and when, as known now. */
-static struct proc_end { int exited, status; long ms; } end_of(struct proc *p)
+struct proc_end {
+    int exited;
+    int status;
+    long ms;
+};
+
+static struct proc_end end_of(struct proc *p)
 {
     lock(p);
     reap(p);
-    struct proc_end e = { p->exited, p->status, p->exit_ms };
+    struct proc_end e = { .exited = p->exited, .status = p->status, .ms = p->exit_ms };
     unlock(p);
     return e;
 }
@@ -345,7 +366,8 @@ const char *prog_stdout(struct proc *p, size_t *len, size_t *total)
 {
     lock(p);
     *len = p->olen;
-    if (total) *total = p->ototal;
+    if (total)
+        *total = p->ototal;
     unlock(p);
     return p->obuf;
 }
@@ -423,7 +445,8 @@ static void stop(struct proc *p)
     unlock(p);
     kill(-p->pid, SIGKILL);   /* whatever it started in its group */
     lock(p);
-    if (!p->exited) wait_for(p, has_exited, 1000);
+    if (!p->exited)
+        wait_for(p, has_exited, 1000);
     p->stop = 1;
     unlock(p);
     poke(p);
@@ -517,8 +540,10 @@ static char proc_state(pid_t pid)
     char b[512];
     int fd = open(str("/proc/%d/stat", (int)pid), O_RDONLY | O_CLOEXEC);
     ssize_t n = fd >= 0 ? read(fd, b, sizeof b - 1) : -1;
-    if (fd >= 0) close(fd);
-    if (n <= 0) return 0;
+    if (fd >= 0)
+        close(fd);
+    if (n <= 0)
+        return 0;
     b[n] = 0;
     char *paren = strrchr(b, ')');
     return paren && paren[1] == ' ' ? paren[2] : 0;
@@ -548,8 +573,10 @@ static int stat_of(const char *path, char *state, long *pgrp)
     char b[512];
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     ssize_t n = fd >= 0 ? read(fd, b, sizeof b - 1) : -1;
-    if (fd >= 0) close(fd);
-    if (n <= 0) return -1;
+    if (fd >= 0)
+        close(fd);
+    if (n <= 0)
+        return -1;
     b[n] = 0;
     char *paren = strrchr(b, ')');
     return paren && sscanf(paren + 1, " %c %*d %ld", state, pgrp) == 2 ? 0 : -1;
@@ -578,8 +605,10 @@ int prog_asleep(struct proc *p)
             found = 1;
             awake = st != 'S' && st != 'D' && st != 'Z' && st != 'X';
         }
-        if (t) closedir(t);
+        if (t)
+            closedir(t);
     }
-    if (d) closedir(d);
+    if (d)
+        closedir(d);
     return found && !awake;
 }
