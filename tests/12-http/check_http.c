@@ -185,6 +185,7 @@ struct hconn {
     size_t tail_len;
     const char *last;     /* the last request sent, escaped */
     int responses;
+    long answered;        /* when the last response came (ms) */
 };
 
 static int next_id;
@@ -291,15 +292,23 @@ static size_t head_length(const char *b, size_t n)
 static _Noreturn void no_response(struct hconn *h, const char *what, int end, long ms)
 {
     peer_record(h->c, -1, "c%d: %s, then %s", h->id, describe(h->buf, h->len), ending(end, ms));
-    const char *hint = NULL;
-    if (!h->len && end == 0 && h->responses)
+    const char *hint = NULL, *see = NULL;
+    long gap = now_ms(h->c) - h->answered;
+    if (!h->len && end == 0 && h->responses && gap < 2000) {
         hint = "The server closed the connection after its previous response. HTTP/1.1 keeps a "
                "connection open for the next request unless the request said "
                "\"Connection: close\" (HTTP/1.0: unless it said \"Connection: keep-alive\").";
+        see = "#keep-alive";
+    } else if (!h->len && end == 0 && h->responses && gap < 4500) {
+        hint = str("The server closed the connection less than %ld ms after its previous "
+                   "response: the 5 seconds for the next request head start again after each "
+                   "response, not once when the connection opened.", gap + 1);
+        see = "#the-5-second-deadline";
+    }
     FAIL(h->c, .expected = str("%s to the request %s", what, h->last),
          .observed = h->len ? str("only %s, then %s", escaped(h->buf, h->len, 300), ending(end, ms))
                             : str("no byte, then %s", ending(end, ms)),
-         .hint = hint, .see = hint ? "#keep-alive" : NULL);
+         .hint = hint, .see = see);
 }
 
 const char *header(struct response *r, const char *name)
@@ -357,6 +366,7 @@ struct response *http_response_head(struct hconn *h, long ms)
     memmove(h->buf, h->buf + n, h->len - n);
     h->len -= n;
     h->responses++;
+    h->answered = now_ms(h->c);
     const char *shown = escaped(r->head, n, 400);
     int code = 0, at = 0;
     if (sscanf(r->head, "HTTP/1.1 %3d%n", &code, &at) != 1 || at != 12 ||

@@ -411,8 +411,8 @@ static int answer(int fd, struct request *rq)
         return send_error(fd, 403, "Forbidden", "", head_only, rq->keep_alive);
 
     char path[PATH_MAX * 2], real[PATH_MAX];
-    snprintf(path, sizeof path, "%s%s", root, rq->target);
-    if (resolve_under_root(path, real) < 0)
+    int n = snprintf(path, sizeof path, "%s%s", root, rq->target);
+    if (n < 0 || (size_t)n >= sizeof path || resolve_under_root(path, real) < 0)
         return send_error(fd, 404, "Not Found", "", head_only, rq->keep_alive);
 
     struct stat st;
