@@ -152,7 +152,7 @@ static _Noreturn void crowd_fail(struct ctx *c, struct crowd *w, const char *exp
     if (worst > 0) {
         struct client *k = &w->cl[first[worst]];
         int i = first[worst];
-        char *line = malloc(k->len ? k->len : 1);
+        char *line = xmalloc(k->len);
         for (size_t j = 0; j < k->len; j++)
             line[j] = line_byte(i, j, k->len);
         char *what = str("client c%d sent %zu of its %zu bytes %s and got %zu back", i + 1,
@@ -180,8 +180,8 @@ static _Noreturn void crowd_fail(struct ctx *c, struct crowd *w, const char *exp
 
 struct crowd *crowd_connect(struct ctx *c, int port, int n, long timeout_ms)
 {
-    struct crowd *w = calloc(1, sizeof *w);
-    w->cl = calloc((size_t)n, sizeof *w->cl);
+    struct crowd *w = xcalloc(1, sizeof *w);
+    w->cl = xcalloc((size_t)n, sizeof *w->cl);
     if (!w || !w->cl)
         skip(c, "the checker is out of memory for its clients");
     w->n = n;

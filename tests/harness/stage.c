@@ -198,7 +198,7 @@ char **hosts_order(struct ctx *c, const char *hosts, const char *name, int sockt
         skip(c, "the checker's getaddrinfo under a private hosts file gave no answer");
     if (buf[0] == '!')
         skip(c, str("%s", buf + 1));
-    char **list = calloc(16, sizeof *list);
+    char **list = xcalloc(16, sizeof *list);
     int n = 0;
     for (char *s = strtok(buf, "\n"); s && n < 15; s = strtok(NULL, "\n"))
         list[n++] = str("%s", s);
