@@ -8,7 +8,8 @@ set -u
 BUILD=${BUILD:-build}
 CC=${CC:-cc}
 CFLAGS="-std=gnu11 -Wall -Wextra -O1 -g"
-exe= ; format=human
+exe=
+format=human
 case ${1:-} in -o) exe=$2; shift 2 ;; esac
 opts=
 while [ $# -gt 3 ]; do
