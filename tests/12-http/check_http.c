@@ -208,7 +208,7 @@ struct conn *hconn_conn(struct hconn *h) { return h->k; }
 
 void http_send_bytes(struct hconn *h, const char *req, size_t n)
 {
-    h->last = n > 160 ? str("of %zu bytes %s", n, escaped(req, n, 120)) : escaped(req, n, 160);
+    h->last = n > 160 ? str("%s (%zu bytes)", escaped(req, n, 120), n) : escaped(req, n, 160);
     conn_send(h->c, h->k, req, n);
 }
 
