@@ -491,13 +491,22 @@ void expect_type(struct hconn *h, struct response *r, const char *type)
 void expect_says_close(struct hconn *h, struct response *r)
 {
     const char *v = header(r, "Connection");
-    if (!v || !has_token(v, "close"))
-        FAIL(h->c, .expected = str("a response saying \"Connection: close\" answering %s (the "
-                                   "server closes after it)", h->last),
-             .observed = escaped(r->head, r->head_len, 400),
-             .hint = "A response after which the server closes the connection says so with "
-                     "\"Connection: close\": the client then knows not to send more on it.",
-             .see = "#keep-alive");
+    if (v && has_token(v, "close"))
+        return;
+    /* Does it close anyway (and only forgot to say so), or keep it open? */
+    int how;
+    wait_closed(h, 500, &how);
+    FAIL(h->c, .expected = str("a response saying \"Connection: close\" answering %s (the "
+                               "server closes after it)", h->last),
+         .observed = str("%s, and the connection %s", escaped(r->head, r->head_len, 400),
+                         how == ETIMEDOUT ? "stayed open" : "was closed"),
+         .hint = how == ETIMEDOUT
+             ? "This request does not keep the connection: HTTP/1.0 without "
+               "\"Connection: keep-alive\", or \"Connection: close\". Answer with "
+               "\"Connection: close\", then close."
+             : "A response after which the server closes the connection says so with "
+               "\"Connection: close\": the client then knows not to send more on it.",
+         .see = "#keep-alive");
 }
 
 long wait_closed(struct hconn *h, long ms, int *how)
