@@ -50,7 +50,7 @@ static void closed_in_window(struct ctx *c, struct hconn *h, long since, const c
              .see = "#the-5-second-deadline");
 }
 
-/* ---- time: these three come first, to run beside the others --------- */
+/* ---- time: near the top of the table, these start at once, beside the rest */
 
 static void silent_client(struct ctx *c)
 {
@@ -691,6 +691,9 @@ static void bad_port(struct ctx *c)
 }
 
 const struct test httpd_tests[] = {
+    { "get-file", "GET /hello.txt HTTP/1.1", get_file,
+      "A 200 response: \"HTTP/1.1 200 OK\\r\\n\", Content-Type, Content-Length (the file's "
+      "size), an empty line, then the file's bytes.", "#http-messages" },
     { "silent-client", "c1 connects and sends nothing; c2 is served meanwhile, then waits: each "
       "must be closed about 5 s later (c1 after connecting, c2 after its last response)",
       silent_client,
@@ -705,9 +708,6 @@ const struct test httpd_tests[] = {
       "it opened)", deadline_rearmed,
       "The 5 seconds start again after each response: a connection that keeps sending requests "
       "stays open however long it lasts.", "#the-5-second-deadline" },
-    { "get-file", "GET /hello.txt HTTP/1.1", get_file,
-      "A 200 response: \"HTTP/1.1 200 OK\\r\\n\", Content-Type, Content-Length (the file's "
-      "size), an empty line, then the file's bytes.", "#http-messages" },
     { "content-types", "GETs a file of each extension of the contract's table (and a few "
       "others) on one connection", content_types,
       "Content-Type from the extension after the last dot, with the table of the contract.",
