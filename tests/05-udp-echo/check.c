@@ -3,7 +3,10 @@
  * The tests are in check_udpserver.c and check_udpclient.c. */
 #include "check.h"
 
-char buf[MAXDGRAM + 4096];
+char *dgram(struct ctx *c)
+{
+    return test_state(c, DGRAM_CAP);
+}
 
 const struct lesson LESSON = {
     .dir = "05-udp-echo",

@@ -7,7 +7,9 @@
 #define BIG 65000      /* the largest payload or line of the contract */
 #define MAXDGRAM 65507 /* the largest UDP payload over IPv4 */
 
-extern char buf[MAXDGRAM + 4096];   /* one received datagram */
+#define DGRAM_CAP (MAXDGRAM + 4096)
+/* The test's buffer for one received datagram (DGRAM_CAP bytes). */
+char *dgram(struct ctx *c);
 
 extern const struct test udpserver_tests[], udpclient_tests[];
 

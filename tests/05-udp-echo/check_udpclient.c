@@ -20,11 +20,12 @@ static struct proc *client(struct ctx *c, const char *host, int port, const char
 static int expect_dgram(struct ctx *c, struct proc *p, struct udp *srv, struct udp *decoy,
                         const char *want, size_t n)
 {
+    char *buf = dgram(c);
     int from = 0;
     const char *exp = n ? str("the line's datagram: %s (the line without its \\n)", describe(want, n))
                         : "the line's datagram: 0 bytes (the line was empty)";
-    long len = udp_recv(c, srv, buf, sizeof buf, &from, 2000);
-    if (len < 0 && decoy && udp_recv(c, decoy, buf, sizeof buf, &from, 1) >= 0)
+    long len = udp_recv(c, srv, buf, DGRAM_CAP, &from, 2000);
+    if (len < 0 && decoy && udp_recv(c, decoy, buf, DGRAM_CAP, &from, 1) >= 0)
         FAIL(c, .expected = str("the line \"%s\" to go to the server, port %d", want, udp_port(srv)),
              .observed = str("it went to port %d, where the decoy came from", udp_port(decoy)),
              .hint = "recvfrom() wrote the decoy's address into the variable that held the "
@@ -134,10 +135,11 @@ static void empty_line(struct ctx *c)
 
 static void several_lines(struct ctx *c)
 {
+    char *buf = dgram(c);
     struct udp *srv = udp_open(c, AF_INET, 0);
     struct proc *p = client(c, "127.0.0.1", udp_port(srv), "first\nsecond line\nthird\n", 24);
     int port = expect_dgram(c, p, srv, NULL, "first", 5), from;
-    long early = udp_recv(c, srv, buf, sizeof buf, &from, 100);
+    long early = udp_recv(c, srv, buf, DGRAM_CAP, &from, 100);
     if (early >= 0)
         FAIL(c, .expected = "no second datagram before the checker replies to the first",
              .observed = str("a second datagram came before the reply: %s",

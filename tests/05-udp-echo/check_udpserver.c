@@ -34,12 +34,13 @@ static char *ctime_utc(time_t t)
 
 static _Noreturn void no_reply(struct ctx *c, struct udp *u, int port, const void *msg, size_t n)
 {
+    char *buf = dgram(c);
     expect_still_running(c, the_server(c), n > 40 ? str("a datagram of %zu bytes", n)
                                            : str("a datagram of %s", describe(msg, n)));
     int swapped = ((port & 0xff) << 8) | (port >> 8), from;
     if (swapped != port && n < 100) {
         udp_send(c, u, swapped, msg, n);
-        if (udp_recv(c, u, buf, sizeof buf, &from, 300) >= 0)
+        if (udp_recv(c, u, buf, DGRAM_CAP, &from, 300) >= 0)
             FAIL(c, .expected = str("a reply from port %d", port),
                  .observed = str("no reply from port %d, but port %d (%d with its two bytes "
                                  "swapped) answered", port, swapped, port),
@@ -148,8 +149,9 @@ static void check_from(struct ctx *c, int from, int port)
 static time_t expect_reply(struct ctx *c, struct udp *u, int port, const void *msg, size_t n,
                            time_t before)
 {
+    char *buf = dgram(c);
     int from = 0;
-    long len = udp_recv(c, u, buf, sizeof buf, &from, 2000);
+    long len = udp_recv(c, u, buf, DGRAM_CAP, &from, 2000);
     time_t after = time(NULL);
     if (len < 0)
         no_reply(c, u, port, msg, n);
@@ -175,10 +177,11 @@ static void hello(struct ctx *c)
 
 static void reply_port(struct ctx *c)
 {
+    char *buf = dgram(c);
     int port = start(c), from = 0;
     struct udp *u = udp_open(c, AF_INET, 0);
     udp_send(c, u, port, "which port?", 11);
-    if (udp_recv(c, u, buf, sizeof buf, &from, 2000) < 0)
+    if (udp_recv(c, u, buf, DGRAM_CAP, &from, 2000) < 0)
         no_reply(c, u, port, "which port?", 11);
     check_from(c, from, port);
 }
@@ -238,6 +241,7 @@ static void too_big_to_echo(struct ctx *c)
 
 static void several_clients(struct ctx *c)
 {
+    char *buf = dgram(c);
     int port = start(c);
     struct udp *u[3];
     const char *m[6];
@@ -254,7 +258,7 @@ static void several_clients(struct ctx *c)
     }
     for (int k = 0; k < 6; k++) {
         int i = k % 3, from = 0;
-        long len = udp_recv(c, u[i], buf, sizeof buf, &from, 2000);
+        long len = udp_recv(c, u[i], buf, DGRAM_CAP, &from, 2000);
         if (len < 0)
             no_reply(c, u[i], port, m[k], strlen(m[k]));
         for (int j = 0; j < 6; j++)
@@ -277,12 +281,13 @@ static void several_clients(struct ctx *c)
 
 static void any_address(struct ctx *c)
 {
+    char *buf = dgram(c);
     int port = start(c);
     struct udp *u = udp_open(c, AF_INET, 0);
     time_t before = time(NULL);
     udp_send_to(c, u, "127.0.0.2", port, "to 127.0.0.2", 12);
     int from = 0;
-    long len = udp_recv(c, u, buf, sizeof buf, &from, 2000);
+    long len = udp_recv(c, u, buf, DGRAM_CAP, &from, 2000);
     if (len < 0) {
         expect_still_running(c, the_server(c), "a datagram to 127.0.0.2");
         FAIL(c, .expected = "a reply to a datagram sent to 127.0.0.2, a loopback address too",
