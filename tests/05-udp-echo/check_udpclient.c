@@ -114,7 +114,10 @@ static void one_line(struct ctx *c)
 {
 #define REPLY "[Wed Nov 25 09:35:03 2026] hello"
     serve(c, AF_INET, "127.0.0.1", "hello\n", 6,
-          (struct turn[]){ { "hello", 5, REPLY, sizeof REPLY - 1 }, { NULL } },
+          (struct turn[]){
+              { .line = "hello", .n = 5, .reply = REPLY, .rn = sizeof REPLY - 1 },
+              { .line = NULL },
+          },
           REPLY "\n", sizeof REPLY);
 #undef REPLY
 }
@@ -122,14 +125,22 @@ static void one_line(struct ctx *c)
 static void no_final_newline(struct ctx *c)
 {
     serve(c, AF_INET, "127.0.0.1", "one\nlast", 8,
-          (struct turn[]){ { "one", 3, "R1", 2 }, { "last", 4, "R2", 2 }, { NULL } },
+          (struct turn[]){
+              { .line = "one", .n = 3, .reply = "R1", .rn = 2 },
+              { .line = "last", .n = 4, .reply = "R2", .rn = 2 },
+              { .line = NULL },
+          },
           "R1\nR2\n", 6);
 }
 
 static void empty_line(struct ctx *c)
 {
     serve(c, AF_INET, "127.0.0.1", "\nafter\n", 7,
-          (struct turn[]){ { "", 0, "[empty]", 7 }, { "after", 5, "[after]", 7 }, { NULL } },
+          (struct turn[]){
+              { .line = "", .n = 0, .reply = "[empty]", .rn = 7 },
+              { .line = "after", .n = 5, .reply = "[after]", .rn = 7 },
+              { .line = NULL },
+          },
           "[empty]\n[after]\n", 16);
 }
 
@@ -156,14 +167,21 @@ static void several_lines(struct ctx *c)
 static void empty_reply(struct ctx *c)
 {
     serve(c, AF_INET, "127.0.0.1", "a\nb\n", 4,
-          (struct turn[]){ { "a", 1, "", 0 }, { "b", 1, "B", 1 }, { NULL } }, "\nB\n", 3);
+          (struct turn[]){
+              { .line = "a", .n = 1, .reply = "", .rn = 0 },
+              { .line = "b", .n = 1, .reply = "B", .rn = 1 },
+              { .line = NULL },
+          }, "\nB\n", 3);
 }
 
 static void binary_reply(struct ctx *c)
 {
 #define REPLY "bin\0ary\n\r\xff\x80\0end\n"
     serve(c, AF_INET, "127.0.0.1", "bin\n", 4,
-          (struct turn[]){ { "bin", 3, REPLY, sizeof REPLY - 1 }, { NULL } },
+          (struct turn[]){
+              { .line = "bin", .n = 3, .reply = REPLY, .rn = sizeof REPLY - 1 },
+              { .line = NULL },
+          },
           REPLY "\n", sizeof REPLY);
 #undef REPLY
 }
@@ -175,7 +193,10 @@ static void big_reply(struct ctx *c)
         reply[i] = (char)('a' + (unsigned char)reply[i] % 26);
     reply[MAXDGRAM] = '\n';
     serve(c, AF_INET, "127.0.0.1", "big\n", 4,
-          (struct turn[]){ { "big", 3, reply, MAXDGRAM }, { NULL } }, reply, MAXDGRAM + 1);
+          (struct turn[]){
+              { .line = "big", .n = 3, .reply = reply, .rn = MAXDGRAM },
+              { .line = NULL },
+          }, reply, MAXDGRAM + 1);
 }
 
 static void long_line(struct ctx *c)
@@ -185,7 +206,10 @@ static void long_line(struct ctx *c)
         line[i] = (char)('A' + (unsigned char)line[i] % 26);
     line[BIG] = '\n';
     serve(c, AF_INET, "127.0.0.1", line, BIG + 1,
-          (struct turn[]){ { line, BIG, "ok", 2 }, { NULL } }, "ok\n", 3);
+          (struct turn[]){
+              { .line = line, .n = BIG, .reply = "ok", .rn = 2 },
+              { .line = NULL },
+          }, "ok\n", 3);
 }
 
 /* The client sends "hello"; before the server's reply, `other` sends it msg. */
@@ -227,7 +251,10 @@ static void ipv6_host(struct ctx *c)
     if (!have_ipv6())
         skip(c, "this machine has no IPv6 loopback (::1)");
     serve(c, AF_INET6, "::1", "over IPv6\n", 10,
-          (struct turn[]){ { "over IPv6", 9, "v6 reply", 8 }, { NULL } }, "v6 reply\n", 9);
+          (struct turn[]){
+              { .line = "over IPv6", .n = 9, .reply = "v6 reply", .rn = 8 },
+              { .line = NULL },
+          }, "v6 reply\n", 9);
 }
 
 static void localhost(struct ctx *c)
@@ -241,7 +268,10 @@ static void localhost(struct ctx *c)
     if (family == AF_INET6 && !have_ipv6())
         skip(c, "localhost resolves to ::1 first, and this machine has no IPv6 loopback");
     serve(c, family, "localhost", "by name\n", 8,
-          (struct turn[]){ { "by name", 7, "name reply", 10 }, { NULL } }, "name reply\n", 11);
+          (struct turn[]){
+              { .line = "by name", .n = 7, .reply = "name reply", .rn = 10 },
+              { .line = NULL },
+          }, "name reply\n", 11);
 }
 
 static void unknown_service(struct ctx *c)

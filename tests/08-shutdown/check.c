@@ -17,7 +17,7 @@ int sep_right(unsigned char ch)
 struct wc count(const void *buf, size_t n, int (*sep)(unsigned char))
 {
     const unsigned char *b = buf;
-    struct wc r = { 0, 0, n };
+    struct wc r = { .b = n };
     int in = 0;
     for (size_t i = 0; i < n; i++) {
         r.l += b[i] == '\n';
