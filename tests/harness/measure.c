@@ -57,10 +57,12 @@ long prog_cpu_ms(struct proc *p)
     return (long)((utime + stime) * 1000ULL / (unsigned long long)hz);
 }
 
-int prog_threads(struct proc *p)
+/* How many entries /proc/PID/what has (its threads, its descriptors); -1
+ * when it cannot be read. */
+static int entries(struct proc *p, const char *what)
 {
     char path[64];
-    snprintf(path, sizeof path, "/proc/%ld/task", (long)p->pid);
+    snprintf(path, sizeof path, "/proc/%ld/%s", (long)p->pid, what);
     DIR *d = opendir(path);
     if (!d)
         return -1;
@@ -71,6 +73,11 @@ int prog_threads(struct proc *p)
             n++;
     closedir(d);
     return n;
+}
+
+int prog_threads(struct proc *p)
+{
+    return entries(p, "task");
 }
 
 int prog_children(struct proc *p)
@@ -113,16 +120,5 @@ long prog_rss_kib(struct proc *p)
 
 int prog_fds(struct proc *p)
 {
-    char path[64];
-    snprintf(path, sizeof path, "/proc/%ld/fd", (long)p->pid);
-    DIR *d = opendir(path);
-    if (!d)
-        return -1;
-    int n = 0;
-    struct dirent *e;
-    while ((e = readdir(d)))
-        if (e->d_name[0] != '.')
-            n++;
-    closedir(d);
-    return n;
+    return entries(p, "fd");
 }
