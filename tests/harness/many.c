@@ -115,6 +115,44 @@ static void raise_own_limit(int n)
     }
 }
 
+/* Read what came for k into buf: the count; 0 when its end was reached
+ * (k->fate: at_eof after EOF, RESET after an error); -1 when nothing has
+ * come yet. */
+static ssize_t take(struct client *k, char *buf, size_t cap, enum fate at_eof)
+{
+    ssize_t r = recv(k->fd, buf, cap, 0);
+    if (r > 0)
+        return r;
+    if (r < 0 && (errno == EAGAIN || errno == EINTR))
+        return -1;
+    if (r < 0) {
+        k->err = errno;
+        k->fate = RESET;
+    } else {
+        k->fate = at_eof;
+    }
+    return 0;
+}
+
+/* k went wrong (fate) at byte `at`: keep the n bytes it got from there. */
+static void saw(struct client *k, enum fate fate, size_t at, const char *bytes, size_t n)
+{
+    k->fate = fate;
+    k->bad_at = at;
+    k->nseen = n;
+    if (n > sizeof k->seen)
+        k->nseen = sizeof k->seen;
+    memcpy(k->seen, bytes, k->nseen);
+}
+
+/* One turn of a crowd's loop: the tick, then at most 20 ms for events. */
+static int crowd_events(struct ctx *c, struct crowd *w, struct epoll_event *evs, int max)
+{
+    if (w->tick)
+        w->tick(c, w->arg);
+    return epoll_wait(w->ep, evs, max, 20);
+}
+
 static const char *fate_words(enum fate f)
 {
     switch (f) {
@@ -291,9 +329,7 @@ long crowd_echo(struct ctx *c, struct crowd *w, size_t max_len, long timeout_ms)
     char buf[16384], line[16384];
     struct epoll_event evs[512];
     while (left > 0 && mono() < deadline) {
-        if (w->tick)
-            w->tick(c, w->arg);
-        int m = epoll_wait(w->ep, evs, 512, 20);
+        int m = crowd_events(c, w, evs, 512);
         for (int j = 0; j < m; j++) {
             int i = (int)evs[j].data.u32;
             struct client *k = &w->cl[i];
@@ -323,23 +359,15 @@ long crowd_echo(struct ctx *c, struct crowd *w, size_t max_len, long timeout_ms)
             }
             if (!(evs[j].events & (EPOLLIN | EPOLLERR | EPOLLHUP)))
                 continue;
-            ssize_t r = recv(k->fd, buf, sizeof buf, 0);
-            if (r < 0 && (errno == EAGAIN || errno == EINTR))
+            ssize_t r = take(k, buf, sizeof buf, EARLY_EOF);
+            if (r < 0)
                 continue;
-            if (r < 0) {
-                k->err = errno;
-                k->fate = RESET;
-            } else if (r == 0) {
-                k->fate = EARLY_EOF;
-            } else {
+            if (r > 0) {
                 for (ssize_t b = 0; b < r && k->fate == WAITING; b++) {
                     size_t at = k->got + (size_t)b;
                     if (at < k->len && buf[b] == line_byte(i, at, k->len))
                         continue;
-                    k->fate = at < k->len ? OTHER_BYTES : MORE_BYTES;
-                    k->bad_at = at;
-                    k->nseen = (size_t)(r - b) < sizeof k->seen ? (size_t)(r - b) : sizeof k->seen;
-                    memcpy(k->seen, buf + b, k->nseen);
+                    saw(k, at < k->len ? OTHER_BYTES : MORE_BYTES, at, buf + b, (size_t)(r - b));
                 }
                 if (k->fate == WAITING) {
                     k->got += (size_t)r;
@@ -384,27 +412,16 @@ void crowd_finish(struct ctx *c, struct crowd *w, long timeout_ms)
     char buf[4096];
     struct epoll_event evs[512];
     while (left > 0 && mono() < deadline) {
-        if (w->tick)
-            w->tick(c, w->arg);
-        int m = epoll_wait(w->ep, evs, 512, 20);
+        int m = crowd_events(c, w, evs, 512);
         for (int j = 0; j < m; j++) {
             struct client *k = &w->cl[evs[j].data.u32];
             if (k->fate != WAITING)
                 continue;
-            ssize_t r = recv(k->fd, buf, sizeof buf, 0);
-            if (r < 0 && (errno == EAGAIN || errno == EINTR))
+            ssize_t r = take(k, buf, sizeof buf, OK);
+            if (r < 0)
                 continue;
-            if (r < 0) {
-                k->err = errno;
-                k->fate = RESET;
-            } else if (r == 0) {
-                k->fate = OK;
-            } else {
-                k->fate = MORE_BYTES;
-                k->bad_at = k->got;
-                k->nseen = (size_t)r < sizeof k->seen ? (size_t)r : sizeof k->seen;
-                memcpy(k->seen, buf, k->nseen);
-            }
+            if (r > 0)
+                saw(k, MORE_BYTES, k->got, buf, (size_t)r);
             epoll_ctl(w->ep, EPOLL_CTL_DEL, k->fd, NULL);
             left--;
         }
