@@ -80,17 +80,51 @@ static char *see_of(const char *text)
     return strndup(r, n);
 }
 
-/* The README section of test t: from any submission that failed it. */
-static char *see_of_test(const struct class *cl, const struct prog_info *p, int t)
+/* The README sections the failures of test t point to, most frequent
+ * first (a failure may point to the section of its particular mistake). */
+struct see_count { char *see; int n; };
+
+static int see_count_cmp(const void *a, const void *b)
 {
+    const struct see_count *x = a, *y = b;
+    if (x->n != y->n) return y->n - x->n;
+    return strcmp(x->see, y->see);
+}
+
+static int sees_of_test(const struct class *cl, const struct prog_info *p, int t,
+                        struct see_count **out)
+{
+    struct see_count *v = NULL;
+    int n = 0;
     for (int i = 0; i < cl->njobs; i++) {
         const struct job *j = cl->jobs[i];
         if (j->prog != p || j->outcome != O_GRADED || !j->results) continue;
         if (j->results[t].status != T_FAIL) continue;
         char *s = see_of(j->results[t].text);
-        if (s) return s;
+        if (!s) continue;
+        int k = 0;
+        while (k < n && strcmp(v[k].see, s)) k++;
+        if (k < n) {
+            v[k].n++;
+            free(s);
+            continue;
+        }
+        v = xrealloc(v, (size_t)(n + 1) * sizeof *v);
+        v[n++] = (struct see_count){ s, 1 };
     }
-    return NULL;
+    if (n) qsort(v, (size_t)n, sizeof *v, see_count_cmp);
+    *out = v;
+    return n;
+}
+
+static void see_link(FILE *f, const char *lessons_href, const char *see)
+{
+    fputs("<a href=\"", f);
+    html_text(f, lessons_href);
+    html_text(f, see + strlen("lessons"));
+    fputs("\">", f);
+    html_text(f, strchr(see, '#'));
+    fputs("</a>", f);
 }
 
 struct counts { int submitted, perfect, some, nocompile, other; };
@@ -243,9 +277,10 @@ static void per_program(FILE *f, const struct class *cl, const char *lessons_hre
         struct counts c = counts_of(cl, p);
         char *id = prog_id(p);
         fprintf(f, "<h3 id=\"%s\">%s/%s</h3>\n<p>%d submitted: %d pass every test, %d fail some "
-                   "tests, %d do not compile%s.</p>\n", id, p->lesson, p->name, c.submitted,
-                c.perfect, c.some, c.nocompile,
-                c.other ? xasprintf(", %d refused or not graded", c.other) : "");
+                   "tests, %d do not compile", id, p->lesson, p->name, c.submitted, c.perfect,
+                c.some, c.nocompile);
+        if (c.other) fprintf(f, ", %d refused or not graded", c.other);
+        fputs(".</p>\n", f);
         /* Graded submissions only: a compile error says nothing about a test. */
         int graded = 0;
         for (int i = 0; i < cl->njobs; i++)
@@ -269,18 +304,18 @@ static void per_program(FILE *f, const struct class *cl, const char *lessons_hre
                     graded ? (100 * failed + graded / 2) / graded : 0, failed);
             html_text(f, p->tests[t].what);
             fputs("</td><td>", f);
-            char *see = failed ? see_of_test(cl, p, t) : NULL;
-            if (see) {
-                fputs("<a href=\"", f);
-                html_text(f, lessons_href);
-                html_text(f, see + strlen("lessons"));
-                fputs("\">", f);
-                html_text(f, strchr(see, '#'));
-                fputs("</a>", f);
-            } else {
-                fputs("<span class=\"muted\">&#8212;</span>", f);
+            struct see_count *sees = NULL;
+            int nsees = failed ? sees_of_test(cl, p, t, &sees) : 0;
+            if (!nsees) fputs("<span class=\"muted\">&#8212;</span>", f);
+            for (int k = 0; k < nsees && k < 4; k++) {   /* (n): how many failures point there */
+                if (k == 1) fputs("<br><span class=\"small muted\">also: ", f);
+                else if (k > 1) fputs(", ", f);
+                see_link(f, lessons_href, sees[k].see);
+                if (nsees > 1) fprintf(f, " (%d)", sees[k].n);
             }
-            free(see);
+            if (nsees > 1) fputs("</span>", f);
+            for (int k = 0; k < nsees; k++) free(sees[k].see);
+            free(sees);
             fputs("</td></tr>\n", f);
         }
         fputs("</table>\n", f);

@@ -497,7 +497,7 @@ static void write_page(FILE *f, const struct config *cfg, struct prog_result *re
                "winnowed with a window of %d (as MOSS does): any common stretch of %d tokens or "
                "more is seen, reordered functions and renamed variables included. Not counted: "
                "the lesson's skeleton (what every student was given) and fingerprints found in "
-               "more than max(%d, n/%d) of a program's n submissions (what the whole class "
+               "more than max(%d, n/%d) of a program's n submissions (what most of the class "
                "writes). Listed: %d%% or more, with at least %d shared fingerprints.",
             SIM_K, SIM_W, SIM_K + SIM_W - 1, COMMON_MIN, COMMON_DIV, SIM_THRESHOLD,
             SIM_MIN_SHARED);
@@ -516,14 +516,16 @@ static void write_page(FILE *f, const struct config *cfg, struct prog_result *re
                "<th class=\"num\">highest score</th><th>skeleton excluded</th></tr>\n");
     for (int i = 0; i < nprog; i++) {
         const struct prog_result *r = &res[i];
-        char *pid = html_id("p-", xasprintf("%s/%s", r->p->lesson, r->p->name));
-        fprintf(f, "<tr><td><a href=\"#%s\">%s/%s</a></td><td class=\"num\">%d</td>"
+        char *name = xasprintf("%s/%s", r->p->lesson, r->p->name);
+        char *pid = html_id("p-", name);
+        char highest[16] = "-";
+        if (r->npairs) snprintf(highest, sizeof highest, "%.0f%%", 100 * r->pairs[0].score);
+        fprintf(f, "<tr><td><a href=\"#%s\">%s</a></td><td class=\"num\">%d</td>"
                    "<td class=\"num\">%s%d%s</td><td class=\"num\">%s</td><td>%s</td></tr>\n",
-                pid, r->p->lesson, r->p->name, r->n, r->listed ? "<b>" : "", r->listed,
-                r->listed ? "</b>" : "",
-                r->npairs ? xasprintf("%.0f%%", 100 * r->pairs[0].score) : "-",
-                r->base_found ? "yes" : "<b>no: not found</b>");
+                pid, name, r->n, r->listed ? "<b>" : "", r->listed, r->listed ? "</b>" : "",
+                highest, r->base_found ? "yes" : "<b>no: not found</b>");
         free(pid);
+        free(name);
     }
     fputs("</table>\n", f);
     for (int i = 0; i < nprog; i++) {
@@ -532,9 +534,9 @@ static void write_page(FILE *f, const struct config *cfg, struct prog_result *re
         char *pid = html_id("p-", name);
         fprintf(f, "<h2 id=\"%s\">%s</h2>\n", pid, name);
         if (!r->listed) {
-            fprintf(f, "<p>No pair at %d%% or more (%d submissions%s%s).</p>\n", SIM_THRESHOLD,
-                    r->n, r->npairs ? "; the closest pair scores " : "",
-                    r->npairs ? xasprintf("%.0f%%", 100 * r->pairs[0].score) : "");
+            fprintf(f, "<p>No pair at %d%% or more (%d submissions", SIM_THRESHOLD, r->n);
+            if (r->npairs) fprintf(f, "; the closest pair scores %.0f%%", 100 * r->pairs[0].score);
+            fputs(").</p>\n", f);
             free(pid);
             free(name);
             continue;

@@ -48,9 +48,31 @@ html_id() {
 # (with prototypes first, so that it still compiles).
 plant_copy() {
     ${CC:-cc} -fpreprocessed -dD -E -P "$1" 2>/dev/null |
-    sed -e 's/\bfd\b/sock_desc/g' -e 's/\blen\b/nbytes_left/g' -e 's/\bbuf\b/storage/g' \
-        -e 's/\bi\b/idx/g' -e 's/\bn\b/got/g' -e 's/\bs\b/text/g' -e 's/\bp\b/cursor/g' \
-        -e 's/\bport\b/port_number/g' -e 's/\bargs\b/arguments/g' -e 's/\bline\b/one_line/g' |
+    awk '
+        # Rename whole words outside string and character literals.
+        BEGIN { n = split("fd sock_desc len nbytes_left buf storage i idx n got s text p cursor " \
+                          "port port_number args arguments line one_line k kk count how_many", w, " ")
+                for (j = 1; j < n; j += 2) to[w[j]] = w[j + 1] }
+        /^#/ { print; next }
+        {
+            out = ""; rest = $0
+            while (rest != "") {
+                c = substr(rest, 1, 1)
+                if (c == "\"" || c == "\047") {   # a literal: copied as it is
+                    k = 2
+                    while (k <= length(rest) && substr(rest, k, 1) != c) k += substr(rest, k, 1) == "\\" ? 2 : 1
+                    out = out substr(rest, 1, k); rest = substr(rest, k + 1)
+                } else if (match(rest, /^[A-Za-z_][A-Za-z0-9_]*/)) {
+                    word = substr(rest, 1, RLENGTH)
+                    out = out (word in to ? to[word] : word); rest = substr(rest, RLENGTH + 1)
+                } else if (match(rest, /^[0-9][A-Za-z0-9_.]*/)) {
+                    out = out substr(rest, 1, RLENGTH); rest = substr(rest, RLENGTH + 1)
+                } else {
+                    out = out c; rest = substr(rest, 2)
+                }
+            }
+            print out
+        }' |
     awk '{ line[NR] = $0 }
         END {
             nb = 0
@@ -117,6 +139,10 @@ expect "the terminal summary ends with the paths of both reports" \
 expect "the planted copy really renames ($renamed renamed lines) and still compiles" \
     "$([ "$renamed" -gt 3 ] && ${CC:-cc} -w -o "$T/copy" "$class/$img/$L/$P.c" 2> "$T/copy.err" && echo yes)" \
     "$(head -n 5 "$T/copy.err" 2>/dev/null)"
+# The copy works as its original does: the same grade.
+grade_of() { grep -F "$1" "$out/grades.csv" | awk -F, '{ print $(NF - 1) "/" $NF }'; }
+expect "the planted copy grades as its original ($(grade_of "$img") and $(grade_of "alert(1)<"))" \
+    "$([ -n "$(grade_of "$img")" ] && [ "$(grade_of "$img")" = "$(grade_of "alert(1)<")" ] && echo yes)"
 
 # Every student by their escaped name, every program.
 missing=
