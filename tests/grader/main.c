@@ -7,7 +7,8 @@
  * Grades SUBMISSIONS/<student>/<lesson>/<program>.c with the lessons'
  * checkers, each program compiled and checked in a sandbox of its own,
  * and writes OUT/grades.csv, OUT/<student>/results.json and feedback.txt,
- * OUT/summary.md.  Exit 0 when grading ran (whatever the grades), 1 when
+ * OUT/summary.md, OUT/report.html and OUT/similarity.html (report.h).
+ * --similarity-only writes only the last, grading nothing.  Exit 0 when grading ran (whatever the grades), 1 when
  * there was nothing to grade, 2 when it could not run.
  */
 #define _GNU_SOURCE
