@@ -93,6 +93,11 @@ void stop_all(struct ctx *c);
 char *proc_ending(struct proc *p);
 void proc_kill_all(struct ctx *c);   /* async-signal-safe */
 
+/* peer.c: the one address builder.  addr numeric (its family wins) or
+ * NULL (the loopback address of family); the length, 0 if addr is not a
+ * numeric address. */
+socklen_t sockaddr_make(int family, const char *addr, int port, struct sockaddr_storage *ss);
+
 /* report.c */
 void result_write(int fd, const struct result *r);
 int result_parse(const char *buf, size_t n, struct result *r);

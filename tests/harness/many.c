@@ -12,7 +12,7 @@
  * first client that failed that way (escaped bytes, first differing offset).
  */
 #define _GNU_SOURCE
-#include "harness.h"
+#include "internal.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -229,8 +229,8 @@ struct crowd *crowd_connect(struct ctx *c, int port, int n, long timeout_ms)
     if (w->ep < 0)
         skip(c, str("the checker cannot make an epoll instance: %s", strerror(errno)));
     peer_record(c, 1, "c1..c%d: %d connections to port %d, opened together", n, n, port);
-    struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port) };
-    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    struct sockaddr_storage sa;
+    socklen_t salen = sockaddr_make(AF_INET, NULL, port, &sa);
     w->t0 = mono();
     long deadline = w->t0 + timeout_ms;
     int started = 0, pending = 0, done = 0;
@@ -247,7 +247,7 @@ struct crowd *crowd_connect(struct ctx *c, int port, int n, long timeout_ms)
                 skip(c, str("the checker cannot open its client socket %d: %s", started + 1,
                             strerror(e)));
             }
-            if (connect(k->fd, (struct sockaddr *)&sa, sizeof sa) == 0) {
+            if (connect(k->fd, (struct sockaddr *)&sa, salen) == 0) {
                 done++;
             } else if (errno == EINPROGRESS) {
                 struct epoll_event ev = { .events = EPOLLOUT, .data.u32 = (uint32_t)started };
@@ -260,9 +260,7 @@ struct crowd *crowd_connect(struct ctx *c, int port, int n, long timeout_ms)
             }
             started++;
         }
-        if (w->tick)
-            w->tick(c, w->arg);
-        int m = epoll_wait(w->ep, evs, 256, 20);
+        int m = crowd_events(c, w, evs, 256);
         for (int j = 0; j < m; j++) {
             struct client *k = &w->cl[evs[j].data.u32];
             int e = 0;

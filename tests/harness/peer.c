@@ -46,8 +46,7 @@ struct udp {
 /* The one address builder: addr numeric ("127.0.0.2", "::1"; its family
  * wins) or NULL (the loopback address of family), and port.  Returns the
  * length, 0 when addr is not a numeric address. */
-static socklen_t sockaddr_make(int family, const char *addr, int port,
-                               struct sockaddr_storage *ss)
+socklen_t sockaddr_make(int family, const char *addr, int port, struct sockaddr_storage *ss)
 {
     memset(ss, 0, sizeof *ss);
     if (addr && strchr(addr, ':'))
