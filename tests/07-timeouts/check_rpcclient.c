@@ -501,9 +501,23 @@ static void range_edges(struct ctx *c)
     /* TIMEOUT_MS 1 and TRIES 100, nobody answering: 100 sends, then it gives up. */
     s->last_line = NULL;
     p = rpc(c, "127.0.0.1", udp_port(u), 1, 100, "fast\n", 5);
-    if (!prog_wait_exit(p, 5000))
+    if (!prog_wait_exit(p, 5000)) {
+        /* How many it sent tells why it is still running. */
+        int sent = 0, from_port;
+        double when;
+        s->quiet = 1;
+        while (recv_at(c, u, &from_port, &when, 0) >= 0)
+            sent++;
         FAIL(c, .expected = "`rpcclient 127.0.0.1 PORT 1 100` to give up after 100 sends",
-             .observed = "still running after 5 s");
+             .observed = str("still running after 5 s, having sent %d datagram(s)", sent),
+             .hint = sent <= 1 ?
+                 "It sent the line once and has waited for its reply ever since: no timeout, "
+                 "no resend. Wait at most TIMEOUT_MS after each send (poll() with the time "
+                 "left), then send again, up to TRIES sends." :
+                 "It resends but never gives up: count every send and stop after TRIES, with "
+                 "\"rpcclient: no reply after N tries\" and exit 1.",
+             .see = sent <= 1 ? "#resending" : "#counting-tries");
+    }
     int sends = 0, from;
     double at;
     s->quiet = 1;
