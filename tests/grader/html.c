@@ -156,6 +156,7 @@ void html_head(FILE *f, const char *title)
         ".side pre { margin: .3em 0; font-size: .8em; white-space: pre; overflow-x: auto; }\n"
         ".side .hdr { font-weight: 600; font-size: .9em; overflow-wrap: anywhere; }\n"
         ".score { font-weight: 700; font-variant-numeric: tabular-nums; }\n"
+        "@page { size: landscape; margin: 12mm; }\n"
         "@media print {\n"
         "  body { max-width: none; padding: 0; font-size: 10.5pt; }\n"
         "  * { -webkit-print-color-adjust: exact; print-color-adjust: exact; }\n"
@@ -164,7 +165,7 @@ void html_head(FILE *f, const char *title)
         "  h2 { break-before: page; } h2.first { break-before: avoid; }\n"
         "  h2, h3 { break-after: avoid; } tr, .pair, svg { break-inside: avoid; }\n"
         "  pre, .side pre { white-space: pre-wrap; overflow: visible; border-color: #999; }\n"
-        "  .grid { overflow: visible; } .grid table { font-size: 7.5pt; }\n"
+        "  .grid { overflow: visible; } .grid table { font-size: 7pt; } .grid td.cell { padding: 0 .15em; }\n"
         "}\n"
         "</style>\n</head>\n<body>\n");
 }

@@ -218,14 +218,15 @@ static void legend_cells(FILE *f)
 
 static void grid(FILE *f, const struct class *cl)
 {
-    fputs("<div class=\"grid\"><table>\n<tr><th>student</th><th class=\"num\">score</th>", f);
+    /* thead: a printed grid repeats its header on every page */
+    fputs("<div class=\"grid\"><table>\n<thead><tr><th>student</th><th class=\"num\">score</th>", f);
     for (struct prog_info *p = catalog_all(); p; p = p->next) {
         if (!p->submitted) continue;
         char *id = prog_id(p);
         fprintf(f, "<th class=\"prog\"><a href=\"#%s\">%s/%s</a></th>", id, p->lesson, p->name);
         free(id);
     }
-    fputs("</tr>\n", f);
+    fputs("</tr></thead>\n<tbody>\n", f);
     for (int i = 0; i < cl->nstudents; i++) {
         const struct student *s = &cl->students[i];
         char *id = html_id("s-", s->name);
@@ -255,7 +256,7 @@ static void grid(FILE *f, const struct class *cl)
         fputs("</tr>\n", f);
         free(id);
     }
-    fputs("</table></div>\n", f);
+    fputs("</tbody></table></div>\n", f);
 }
 
 static void rate_bar(FILE *f, int failed, int n)
