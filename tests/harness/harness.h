@@ -237,6 +237,9 @@ size_t conn_send_some(struct ctx *c, struct conn *k, const void *buf, size_t n,
                       size_t piece, long pause);
 /* TCP_NODELAY: each send leaves at once, however small. */
 void conn_nodelay(struct conn *k);
+/* SO_RCVBUF: a small receive buffer makes a peer that reads slowly (or
+ * not at all) push back on the program sooner. */
+void conn_rcvbuf(struct conn *k, int bytes);
 /* Wait (at most ms) until every byte sent on k, and so a FIN queued after
  * them, has left our socket: an RST that follows comes after them. */
 void conn_wait_sent(struct conn *k, long ms);

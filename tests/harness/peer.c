@@ -293,6 +293,11 @@ void conn_nodelay(struct conn *k)
     setsockopt(k->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
 }
 
+void conn_rcvbuf(struct conn *k, int bytes)
+{
+    setsockopt(k->fd, SOL_SOCKET, SO_RCVBUF, &bytes, sizeof bytes);
+}
+
 /* ---- sending ----------------------------------------------------------- */
 
 /* Send until all n bytes went, an error, or no progress for 3 s; returns
