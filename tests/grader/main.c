@@ -264,6 +264,7 @@ int main(int argc, char **argv)
     double took = mono_s() - t0;
     int r = write_outputs(&cfg, &caps, &cl, took);
     print_stats(&cl, took);
+    reports_print_paths();   /* the last lines: where to look next */
     if (r != 0)
         return EXIT_CANNOT_RUN;
     int broken = 0;

@@ -353,8 +353,7 @@ int write_outputs(const struct config *cfg, const struct caps *caps, struct clas
     if (report_html(cfg, caps, cl, when, html, &ss) != 0) bad = 1;
     printf("Wrote %s, %s and, for each student, %s/<student>/results.json and feedback.txt.\n",
            csv, md, cfg->out);
-    printf("Class report: %s\nSimilarity report: %s (%d pair%s to look at, compared in %.2f s)\n",
-           html, sim, ss.pairs, ss.pairs == 1 ? "" : "s", ss.seconds);
+    reports_remember(html, sim, &ss);
     free(sim);
     free(html);
     free(csv);

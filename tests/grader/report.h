@@ -76,6 +76,9 @@ int similarity_only_main(const struct config *cfg, const struct class *cl);
 
 int report_html(const struct config *cfg, const struct caps *caps, const struct class *cl,
                 const char *when, const char *path, const struct sim_stats *sim);
+/* The paths of both reports, kept to be printed last, after the statistics. */
+void reports_remember(const char *html, const char *sim, const struct sim_stats *st);
+void reports_print_paths(void);
 
 /* ---- outputs.c --------------------------------------------------------- */
 

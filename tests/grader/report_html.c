@@ -496,3 +496,21 @@ int report_html(const struct config *cfg, const struct caps *caps, const struct 
     free(buf);
     return r;
 }
+
+static char *paths_note;
+
+void reports_remember(const char *html, const char *sim, const struct sim_stats *st)
+{
+    free(paths_note);
+    paths_note = xasprintf("Class report: %s\nSimilarity report: %s (%d pair%s to look at, compared "
+                           "in %.2f s)\n", html, sim, st->pairs, st->pairs == 1 ? "" : "s",
+                           st->seconds);
+}
+
+void reports_print_paths(void)
+{
+    if (!paths_note) return;
+    fflush(stderr);
+    fputs(paths_note, stdout);
+    fflush(stdout);
+}
