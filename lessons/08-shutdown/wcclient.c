@@ -2,9 +2,9 @@
  * usage: wcclient HOST PORT
  *
  * Lesson 08: the server answers only after our end of file. close() would
- * end both directions, and we could not read the answer; shutdown(fd,
- * SHUT_WR) ends only our sending half: the server's recv() returns 0, and
- * we can still read its reply until it closes in turn.
+ * end both directions, and we could not read the answer; a shutdown of
+ * the writing half (SHUT_WR) ends only our sending half: the server's
+ * recv() returns 0, and we can still read its reply until it closes in turn.
  *
  * Given: the includes, die(), usage() and the checking of the arguments.
  * You write: the program, functions included (the TODOs). Three functions
