@@ -7,7 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <netinet/in.h>
-#include <netinet/tcp.h>
 #include <sys/socket.h>
 #include "../harness/harness.h"
 
@@ -85,13 +84,6 @@ static char *said(const char *ip, struct conn *from, const char *line)
     return str("%s:%d: %s", ip, conn_local_port(from), line);
 }
 
-/* TCP_NODELAY: each small send leaves at once, as a piece of its own. */
-static void nodelay(struct conn *k)
-{
-    int one = 1;
-    setsockopt(conn_fd(k), IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-}
-
 static const char *ending(size_t got, size_t want, int end, long ms)
 {
     if (got == want)
@@ -153,7 +145,7 @@ static void expect_said(struct ctx *c, struct chat *ch, struct conn *to, struct 
 {
     char *want = said(ip, from, line);
     size_t n = strlen(want);
-    char *got = malloc(n + 1);
+    char *got = xmalloc(n + 1);
     int end = 0;
     size_t len = conn_recv_upto(to, got, n, ms, &end);
     const char *then = ending(len, n, end, ms);
@@ -306,7 +298,7 @@ static void same_order(struct ctx *c)
         size_t want = total;
         if (i >= 2)
             want -= 30 * strlen(said("127.0.0.1", who[i], "line 00 of c1\n"));
-        heard[i] = malloc(want + 1);
+        heard[i] = xmalloc(want + 1);
         int end = 0;
         len[i] = conn_recv_upto(who[i], heard[i], want, 2000, &end);
         peer_record(c, -1, "%s: %s%s", name(&ch, who[i]), describe(heard[i], len[i]),
@@ -322,7 +314,7 @@ static void same_order(struct ctx *c)
     for (int i = 2; i < 5; i++) {
         /* c4's lines without those of this sender: what it must have heard. */
         char *own = str("127.0.0.1:%d: ", conn_local_port(who[i]));
-        char *want = malloc(len[0] + 1);
+        char *want = xmalloc(len[0] + 1);
         size_t wl = 0;
         for (char *line = heard[0]; line < heard[0] + len[0];) {
             char *nl = memchr(line, '\n', (size_t)(heard[0] + len[0] - line));
@@ -351,7 +343,7 @@ static void partial_lines(struct ctx *c)
     const char *why = "a line is relayed once its \\n has come, not before";
     const char *hint = "Keep the bytes after the last \\n in that client's buffer and relay "
                        "nothing of them until their \\n arrives.";
-    nodelay(k1);
+    conn_nodelay(k1);
     conn_send(c, k1, "hel", 3);
     expect_quiet(c, &ch, k2, 200, why, hint, "#partial-lines");
     conn_send(c, k1, "lo, wor", 7);
@@ -396,7 +388,7 @@ static void interleaved_senders(struct ctx *c)
 
 static char *text_of(size_t n, char fill)
 {
-    char *s = malloc(n + 1);
+    char *s = xmalloc(n + 1);
     memset(s, fill, n);
     s[n] = '\0';
     return s;
@@ -411,7 +403,7 @@ static void line_4096(struct ctx *c)
     char *line = text_of(LINE_CAP, 'L');
     line[LINE_CAP - 1] = '\n';
     note(c, "The line is 4095 bytes and its \\n: 4096 bytes, the longest the contract allows.");
-    nodelay(k1);
+    conn_nodelay(k1);
     settle(&ch);
     conn_send(c, k1, line, 1000);
     settle(&ch);
@@ -493,8 +485,8 @@ static size_t flood(struct ctx *c, struct chat *ch, struct conn *from, struct co
                     size_t total, long ms)
 {
     const size_t len = 4000, batch = 64;
-    char *lines = malloc(batch * len), *heard = malloc(batch * (len + 64));
-    char *want = malloc(batch * (len + 64));
+    char *lines = xmalloc(batch * len), *heard = xmalloc(batch * (len + 64));
+    char *want = xmalloc(batch * (len + 64));
     size_t sent = 0, nline = 0, wl;
     peer_record(c, 0, "c1 sends %zu MiB of %zu-byte lines, %zu at a time; c2 reads each "
                 "batch; c3 reads nothing", total / MIB, len, batch);
@@ -657,20 +649,6 @@ static void idle_cpu(struct ctx *c)
              .observed = str("%ld ms", used), .hint = cpu_hint, .see = "#idle-cpu");
 }
 
-/* Wait (at most ms) until the program acknowledged k's FIN. */
-static void fin_acked(struct conn *k, long ms)
-{
-    for (long i = 0; i < ms; i++) {
-        struct tcp_info ti;
-        socklen_t len = sizeof ti;
-        memset(&ti, 0, sizeof ti);
-        if (getsockopt(conn_fd(k), IPPROTO_TCP, TCP_INFO, &ti, &len) != 0 ||
-            ti.tcpi_state != TCP_ESTABLISHED)
-            return;
-        pause_ms(1);
-    }
-}
-
 static void sigpipe(struct ctx *c)
 {
     struct chat ch;
@@ -685,7 +663,7 @@ static void sigpipe(struct ctx *c)
      * SIGPIPE. */
     prog_freeze(c, ch.p);
     conn_half_close(c, k2);
-    fin_acked(k2, 500);
+    conn_wait_acked(k2, 500);
     conn_reset(c, k2);
     ch.gone++;
     conn_send(c, k1, "c2, are you there?\n", 19);
