@@ -235,9 +235,17 @@ static void broadcast(struct ctx *c)
     struct conn *k2 = join(c, &ch);
     struct conn *k3 = join(c, &ch);
     settle(&ch);
+    long sent = now_ms(c);
     conn_send(c, k1, "hello, everyone\n", 16);
     expect_said(c, &ch, k2, k1, "127.0.0.1", "hello, everyone\n", 2000);
     expect_said(c, &ch, k3, k1, "127.0.0.1", "hello, everyone\n", 2000);
+    long took = now_ms(c) - sent;
+    if (took > 700)
+        FAIL(c, .expected = "the line at c2 and c3 within 200 ms (700 ms allowed here)",
+             .observed = str("it took %ld ms", took),
+             .hint = "Relay a line as soon as it is complete: hand it to send() at once, or "
+                     "ask poll() for POLLOUT right away, not on a timer.",
+             .see = "#slow-readers");
     conn_send(c, k3, "hi c1\n", 6);
     expect_said(c, &ch, k1, k3, "127.0.0.1", "hi c1\n", 2000);
     expect_said(c, &ch, k2, k3, "127.0.0.1", "hi c1\n", 2000);
@@ -485,7 +493,8 @@ static size_t flood(struct ctx *c, struct chat *ch, struct conn *from, struct co
                     size_t total, long ms)
 {
     const size_t len = 4000, batch = 64;
-    char *lines = xmalloc(batch * len), *heard = xmalloc(batch * (len + 64));
+    char *lines = xmalloc(batch * len);
+    char *heard = xmalloc(batch * (len + 64));
     char *want = xmalloc(batch * (len + 64));
     size_t sent = 0, nline = 0, wl;
     peer_record(c, 0, "c1 sends %zu MiB of %zu-byte lines, %zu at a time; c2 reads each "
@@ -687,8 +696,8 @@ static const struct test chatserver_tests[] = {
       "expects nothing on any of them", .run = nothing_on_connect,
       .hint = "Send nothing when a client connects or leaves: no greeting, no \"c3 left\". "
               "Only relayed lines go out.", .see = "#the-contract" },
-    { .name = "broadcast", .what = "c1 sends a line: c2 and c3 must hear `IP:PORT: ` and it; "
-      "then c3 sends one to c1 and c2", .run = broadcast,
+    { .name = "broadcast", .what = "c1 sends a line: c2 and c3 must hear `IP:PORT: ` and it "
+      "within 700 ms; then c3 sends one to c1 and c2", .run = broadcast,
       .hint = "When a client's line is complete, send \"IP:PORT: \" and the line to every "
               "other connected client: loop over all clients, not only the last one accepted.",
       .see = "#everyone-else" },
