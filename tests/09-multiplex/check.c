@@ -108,6 +108,9 @@ static const char *said_hint(struct chat *ch, const char *want, const char *got,
     if (n >= strlen(want + pre) && !memcmp(got, want + pre, strlen(want + pre)))
         return "The line came without its prefix: put \"IP:PORT: \" (the sender's address, "
                "then a colon and a space) before every line you relay.";
+    if (n >= 7 && !memcmp(got, "::ffff:", 7))
+        return "An IPv4 client on a dual-stack socket shows up as ::ffff:a.b.c.d: print such an "
+               "address as plain IPv4 (IN6_IS_ADDR_V4MAPPED, then its last 4 bytes).";
     char *text = str("%.*s", (int)(n < 100 ? n : 100), got);
     if (sscanf(text, "%63[0-9.]:%d: ", ip, &port) == 2) {
         if (port == ch->port)
