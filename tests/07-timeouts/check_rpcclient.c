@@ -253,7 +253,12 @@ static void expect_done(struct ctx *c, struct proc *p, struct udp *u, const char
     if (prog_running(p))
         FAIL(c, .expected = exp, .observed = str("%s, and it was still running 2000 ms after "
                                                  "the last reply", describe(got, got_n)),
-             .hint = "After the reply to the last line, read stdin again: at its end, exit 0.",
+             .hint = d ?
+                 "The reply to the last line came (see the exchange), yet it was not printed "
+                 "and the program still waits: it did not take that datagram for the reply. "
+                 "Check how it matches: the sender's address, and the reply's last bytes "
+                 "against the line just sent." :
+                 "After the reply to the last line, read stdin again: at its end, exit 0.",
              .see = "#matching-replies");
     expect_exit(c, p, 0, 0);
     if (d)
