@@ -424,21 +424,6 @@ static void client_resets(struct ctx *c)
     expect_eof(c, stay, 2000);
 }
 
-/* Wait (at most ms) until every byte sent on fd has left our socket. */
-static void all_sent(int fd, long ms)
-{
-    for (long i = 0; i < ms * 10; i++) {
-        struct tcp_info ti;
-        socklen_t len = sizeof ti;
-        memset(&ti, 0, sizeof ti);
-        if (getsockopt(fd, IPPROTO_TCP, TCP_INFO, &ti, &len) != 0 ||
-            len < offsetof(struct tcp_info, tcpi_notsent_bytes) + sizeof ti.tcpi_notsent_bytes ||
-            ti.tcpi_notsent_bytes == 0)
-            return;
-        pause_ms(1);
-    }
-}
-
 static void sigpipe(struct ctx *c)
 {
     struct proc *p;
@@ -457,7 +442,7 @@ static void sigpipe(struct ctx *c)
     conn_send(c, k, data, n);
     size_t sent = n;
     conn_half_close(c, k);
-    all_sent(conn_fd(k), 500);
+    conn_wait_sent(k, 500);
     conn_reset(c, k);
     prog_thaw(c, p);
     peer_record(c, 0, "c2 sent %zu bytes, half-closed and reset while the server was stopped",

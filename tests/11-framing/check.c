@@ -118,20 +118,6 @@ int length_swapped(struct got_frame g, size_t want_len)
     return little == want_len && g.len != want_len;
 }
 
-void fin_sent(struct conn *k, long ms)
-{
-    for (long i = 0; i < ms * 10; i++) {
-        struct tcp_info ti;
-        socklen_t len = sizeof ti;
-        memset(&ti, 0, sizeof ti);
-        if (getsockopt(conn_fd(k), IPPROTO_TCP, TCP_INFO, &ti, &len) != 0 ||
-            len < offsetof(struct tcp_info, tcpi_notsent_bytes) + sizeof ti.tcpi_notsent_bytes ||
-            ti.tcpi_notsent_bytes == 0)
-            return;
-        usleep(100);
-    }
-}
-
 const struct lesson LESSON = {
     .dir = "11-framing",
     .programs = (const struct program[]){

@@ -41,10 +41,6 @@ char *frame_observed(struct got_frame g, long ms);
  * order (sent in host byte order, without htonl). */
 int length_swapped(struct got_frame g, size_t want_len);
 
-/* Wait (at most ms) until every byte sent on k, and so the FIN queued
- * after them, has left our socket: an RST that follows comes after them. */
-void fin_sent(struct conn *k, long ms);
-
 extern const struct test kvserver_tests[], kvclient_tests[];
 
 #endif

@@ -291,7 +291,7 @@ static void server_gone_next_command(struct ctx *c)
     if (early)
         expect_line(c, p, 1000);   /* it printed OK: the reply was read */
     conn_half_close(c, k);
-    fin_sent(k, 500);
+    conn_wait_sent(k, 500);
     conn_reset(c, k);
     if (early) {
         pause_ms(20);

@@ -373,7 +373,7 @@ static void client_gone_before_replies(struct ctx *c)
     prog_freeze(c, p);
     conn_send(c, a.k, gets.p, gets.n);
     conn_half_close(c, a.k);
-    fin_sent(a.k, 500);
+    conn_wait_sent(a.k, 500);
     conn_reset(c, a.k);
     prog_thaw(c, p);
     still_serving(c, p, "a client went away without reading its replies");
