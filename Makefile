@@ -97,8 +97,13 @@ test: $(if $(wildcard tests/self),$(ALL_CHECKERS) $(BUILD)/tools/watch $(GRADER)
 	@test -d tests/self || { echo "make test runs the workbook's own tests, which the student pack leaves out"; exit 2; }
 	@sh tests/self/run.sh
 
-bench: $(ALL_CHECKERS)
+bench: $(ALL_CHECKERS) $(BUILD)/tools/loadgen
 	@sh tests/self/bench.sh
+
+# Lesson 10's load generator for make bench (tests/self/bench-load.sh).
+$(BUILD)/tools/loadgen: tests/tools/loadgen.c
+	@mkdir -p $(@D)
+	@$(CC) $(CFLAGS) -Werror -o $@ $<
 
 bench-grade: $(ALL_CHECKERS) $(GRADER)
 	@sh tests/self/bench-grade.sh

@@ -29,3 +29,5 @@ for sol in solutions/[0-9][0-9]-*/*.c; do
         "$(echo "$sorted" | sed -n "$(( (RUNS + 1) / 2 ))p")" \
         "$(echo "$sorted" | head -n 1)" "$(echo "$sorted" | tail -n 1)" "$n"
 done
+# Lesson 10 under load: the model answer and the program in lessons/.
+sh tests/self/bench-load.sh
