@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <poll.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
@@ -201,6 +202,78 @@ static void half_close(struct ctx *c)
                       "keep sending its pending echo, and close only once all of it is sent. "
                       "When send() takes only part, keep the rest; EAGAIN means later, not "
                       "broken.", "#half-close");
+}
+
+/* The bytes the server's socket for our connection holds in its send
+ * queue (sent, not yet acknowledged: /proc/net/tcp's tx_queue); -1 if the
+ * kernel does not show it. */
+static long tx_queue_in(const char *table, int server_port, int our_port)
+{
+    FILE *f = fopen(table, "r");
+    if (!f)
+        return -1;
+    char line[512];
+    long found = -1;
+    while (found < 0 && fgets(line, sizeof line, f)) {
+        unsigned lport, rport;
+        unsigned long tx;
+        if (sscanf(line, " %*d: %*x:%x %*x:%x %*x %lx", &lport, &rport, &tx) == 3 &&
+            (int)lport == server_port && (int)rport == our_port)
+            found = (long)tx;
+    }
+    fclose(f);
+    return found;
+}
+
+/* A dual-stack server's socket is in the IPv6 table. */
+static long server_tx_queue(int server_port, int our_port)
+{
+    long n = tx_queue_in("/proc/net/tcp", server_port, our_port);
+    if (n < 0)
+        n = tx_queue_in("/proc/net/tcp6", server_port, our_port);
+    return n;
+}
+
+static void fin_with_echo_pending(struct ctx *c)
+{
+    struct proc *p;
+    size_t bn = 64u << 10;
+    char *block = random_bytes(bn, 14);
+    int port = start(c, &p, 1024);
+    struct conn *k = tcp_connect(c, AF_INET, port);
+    int ours = conn_local_port(k);
+    if (server_tx_queue(port, ours) < 0)
+        skip(c, "this kernel does not show the server's send queue in /proc/net/tcp");
+    /* 64 KiB at a time without reading, each time until the server waits
+     * again, until the kernel's send queue of the server's socket stops
+     * growing (full).  Two more pieces then stay in the server's own
+     * buffer (well under 1 MiB, so it still reads), and the FIN follows. */
+    size_t sent = 0;
+    int full = 0, extra = 0;
+    long before = -1;
+    while (extra < 2 && sent < (32u << 20) && now_ms(c) < 8000) {
+        conn_send(c, k, block, bn);
+        sent += bn;
+        pause_ms(2);
+        for (int i = 0; i < 200 && !prog_asleep(p); i++)
+            pause_ms(1);
+        long now = server_tx_queue(port, ours);
+        if (full >= 2)
+            extra++;
+        else if (now > 0 && now == before)
+            full++;
+        else
+            full = 0;
+        before = now;
+    }
+    peer_record(c, 1, "c1: %zu bytes, reading nothing, until the server's send queue was full "
+                "(%ld bytes), and two pieces more", sent, before);
+    conn_half_close(c, k);
+    expect_flood_back(c, p, k, block, bn, sent,
+                      "The FIN came while echo was still pending in the server: recv() "
+                      "returning 0 ends the input, not the echo. Remember the FIN, keep sending "
+                      "what is pending (EPOLLOUT), and close only once it is all sent.",
+                      "#half-close");
 }
 
 static void ten_thousand(struct ctx *c)
@@ -481,6 +554,11 @@ static const struct test tests[] = {
       "bytes, half-closes, then reads everything back", .run = half_close,
       .hint = "A FIN (recv() returns 0) ends what the client sends, not the echo still pending "
               "for it: close once that is all sent.", .see = "#half-close" },
+    { .name = "fin-with-echo-pending", .what = "sends 64 KiB pieces without reading until "
+      "the server's send queue is full, two more, then half-closes and reads everything back",
+      .run = fin_with_echo_pending,
+      .hint = "After recv() returns 0, send all the echo still pending, then close.",
+      .see = "#half-close" },
     { .name = "ten-thousand", .what = "10,000 clients connect and stay open together; each "
       "sends a line of up to 10 KB and reads its echo; all within 10 s, then each half-closes",
       .run = ten_thousand,
