@@ -168,7 +168,8 @@ static const char *fate_words(enum fate f)
 }
 
 /* One diagnosis for the whole crowd: how many failed how, and the first. */
-static _Noreturn void crowd_fail(struct ctx *c, struct crowd *w, const char *expected, long ms)
+static _Noreturn void crowd_fail(struct ctx *c, struct crowd *w, const char *expected, long ms,
+                                 const char *ok_words)
 {
     int count[NFATES] = { 0 }, first[NFATES];
     for (int f = 0; f < NFATES; f++)
@@ -178,7 +179,7 @@ static _Noreturn void crowd_fail(struct ctx *c, struct crowd *w, const char *exp
         if (first[w->cl[i].fate] < 0)
             first[w->cl[i].fate] = i;
     }
-    char *obs = str("after %ld ms: %d of the %d clients %s", ms, count[OK], w->n, fate_words(OK));
+    char *obs = str("after %ld ms: %d of the %d clients %s", ms, count[OK], w->n, ok_words);
     int worst = -1;
     for (int f = OK + 1; f < NFATES; f++) {
         if (!count[f])
@@ -299,7 +300,7 @@ struct crowd *crowd_connect(struct ctx *c, int port, int n, long timeout_ms)
             }
         }
         crowd_fail(c, w, str("%d connections to port %d within %ld ms, all open together", n,
-                             port, timeout_ms), ms);
+                             port, timeout_ms), ms, "connected");
     }
     peer_record(c, 0, "all %d connected in %ld ms", n, ms);
     return w;
@@ -386,7 +387,7 @@ long crowd_echo(struct ctx *c, struct crowd *w, size_t max_len, long timeout_ms)
         if (w->cl[i].fate != OK) {
             crowd_fail(c, w, str("each of the %d clients gets back exactly its line (1 to %zu "
                                  "bytes, %zu in all) within %ld ms", n, max_len, total,
-                                 timeout_ms), ms);
+                                 timeout_ms), ms, fate_words(OK));
         }
     peer_record(c, -1, "c1..c%d: every line came back, in %ld ms", n, ms);
     return ms;
@@ -428,7 +429,8 @@ void crowd_finish(struct ctx *c, struct crowd *w, long timeout_ms)
     for (int i = 0; i < n; i++)
         if (w->cl[i].fate != OK)
             crowd_fail(c, w, str("after its FIN, each of the %d clients reads EOF (the server "
-                                 "closes once all is echoed) within %ld ms", n, timeout_ms), ms);
+                                 "closes once all is echoed) within %ld ms", n, timeout_ms), ms,
+                       "read EOF");
     peer_record(c, -1, "c1..c%d: EOF on every connection, in %ld ms", n, ms);
     crowd_close(w);
 }
