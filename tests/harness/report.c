@@ -408,8 +408,6 @@ void report_test(int format, int i, const char *lesson, const struct test *t, co
             human_block(stdout, lesson, t, r);
             putchar('\n');
         }
-        if (r->status == PASSED && r->notes)   /* e.g. a load scaled down to the limits */
-            para(stdout, "Note:", r->notes, 8);
     } else if (format == FMT_TAP) {
         printf("%s %d - %s%s%s\n", r->status == FAILED ? "not ok" : "ok", i + 1, t->name,
                r->status == SKIPPED ? " # SKIP " : "", r->status == SKIPPED ? r->observed : "");
