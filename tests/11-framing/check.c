@@ -33,7 +33,7 @@ struct bytes frame(const void *body, size_t n)
 
 void add_frame(struct bytes *to, const void *body, size_t n)
 {
-    to->p = realloc(to->p, to->n + 4 + n + 1);
+    to->p = xrealloc(to->p, to->n + 4 + n + 1);
     put_length(to->p + to->n, (uint32_t)n);
     memcpy(to->p + to->n + 4, body, n);
     to->n += 4 + n;
@@ -71,7 +71,7 @@ static const char *ending(struct got_frame g, long ms)
 
 struct got_frame read_frame(struct ctx *c, struct conn *k, int id, long ms)
 {
-    struct got_frame g = { malloc(4 + 4096 + 1), 0, 0, 0, 0 };
+    struct got_frame g = { xmalloc(4 + 4096 + 1), 0, 0, 0, 0 };
     g.n = conn_recv_upto(k, g.raw, 4, ms, &g.end);
     if (g.n == 4) {
         g.len = get_length(g.raw);
@@ -81,7 +81,7 @@ struct got_frame read_frame(struct ctx *c, struct conn *k, int id, long ms)
             g.too_long = 1;
             g.n += conn_recv_upto(k, g.raw + 4, 4096, 100, &end);
         } else {
-            g.raw = realloc(g.raw, 4 + g.len + 1);
+            g.raw = xrealloc(g.raw, 4 + g.len + 1);
             g.n += conn_recv_upto(k, g.raw + 4, g.len, ms, &g.end);
         }
     }

@@ -163,7 +163,7 @@ static void bad_commands(struct ctx *c)
     for (int i = 0; bad[i]; i++)
         in = str("%s%s\n", in, bad[i]);
     size_t n = strlen(in);
-    char *all = malloc(n + sizeof key256 + 16);
+    char *all = xmalloc(n + sizeof key256 + 16);
     memcpy(all, in, n);
     memcpy(all + n, key256, sizeof key256);
     memcpy(all + n + sizeof key256, "get last\n", 9);
@@ -183,7 +183,7 @@ static void many_commands(struct ctx *c)
     for (int i = 0; i < 100; i++) {
         char *key = str("key%d", i), *value = str("value number %d", i);
         size_t kn = strlen(key), vn = strlen(value);
-        char *set = malloc(2 + kn + vn), *rep = str("+%s", value);
+        char *set = xmalloc(2 + kn + vn), *rep = str("+%s", value);
         set[0] = 'S';
         set[1] = (char)kn;
         memcpy(set + 2, key, kn);
@@ -213,7 +213,7 @@ static void reply_in_pieces(struct ctx *c)
 static void big_value(struct ctx *c)
 {
     size_t vlen = MAX_BODY - 1;
-    char *rep = malloc(1 + vlen), *out = malloc(vlen + 1);
+    char *rep = xmalloc(1 + vlen), *out = xmalloc(vlen + 1);
     rep[0] = '+';
     memcpy(rep + 1, random_bytes(vlen, 12), vlen);
     memcpy(out, rep + 1, vlen);

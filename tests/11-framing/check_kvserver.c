@@ -236,7 +236,7 @@ static void pipelined_thousand(struct ctx *c)
 static void largest_frame(struct ctx *c)
 {
     size_t vlen = MAX_BODY - 2 - 3;
-    char *set = malloc(MAX_BODY), *want = malloc(1 + vlen);
+    char *set = xmalloc(MAX_BODY), *want = xmalloc(1 + vlen);
     set[0] = 'S';
     set[1] = 3;
     memcpy(set + 2, "big", 3);
@@ -274,7 +274,7 @@ static void framing_broken(struct ctx *c, const char *head, const char *why)
     struct peer b = dial(c, port, 2);
     ask(c, a, B("S\x04" "kept" "safe"), B("+"));
     /* The bad length, then a request a server that reads on would answer. */
-    struct bytes bad = { malloc(4), 4 };
+    struct bytes bad = { xmalloc(4), 4 };
     memcpy(bad.p, head, 4);
     add_frame(&bad, B("Gkept"));
     conn_send_some(c, a.k, bad.p, bad.n, 0, 0);
@@ -355,7 +355,7 @@ static void client_gone_before_replies(struct ctx *c)
 {
     struct proc *p;
     size_t vlen = 256u << 10;
-    char *set = malloc(2 + 3 + vlen);
+    char *set = xmalloc(2 + 3 + vlen);
     set[0] = 'S';
     set[1] = 3;
     memcpy(set + 2, "big", 3);

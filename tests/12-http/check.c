@@ -174,7 +174,7 @@ static void big_file(struct ctx *c)
              .observed = str("Content-Length: %lld", r->length),
              .hint = "Content-Length is the size fstat() gives (st_size, an off_t: print it "
                      "with %lld or %jd, not %d).");
-    char *got = malloc(chunk), *want = malloc(chunk);
+    char *got = xmalloc(chunk), *want = xmalloc(chunk);
     while (off < n) {
         int end;
         long m = http_take(h, got, n - off < chunk ? n - off : chunk, 3000, &end);
@@ -310,7 +310,7 @@ static char *head_of(size_t n)
 {
     const char *start = "GET /hello.txt HTTP/1.1\r\nHost: localhost\r\nX-Fill: ";
     size_t fill = n - strlen(start) - 4;
-    char *req = malloc(n + 1);
+    char *req = xmalloc(n + 1);
     strcpy(req, start);
     memset(req + strlen(start), 'f', fill);
     strcpy(req + strlen(start) + fill, "\r\n\r\n");
@@ -346,7 +346,7 @@ static void head_too_large(struct ctx *c)
     expect_closed(h, 2000, 0);
     /* 256 KiB of header lines and no end: a server without a limit waits for more. */
     size_t n = 256u << 10;
-    char *flood = malloc(n);
+    char *flood = xmalloc(n);
     for (size_t i = 0; i < n; i += 32)
         memcpy(flood + i, "X-Flood: fffffffffffffffffffff\r\n", 32);
     memcpy(flood, "GET /hello.txt HTTP/1.1\r\n", 25);
@@ -483,7 +483,7 @@ static void pipelined_many(struct ctx *c)
     const char *last = "GET /hello.txt HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n";
     int n = 300;
     size_t len = strlen(one) * (size_t)(n - 1) + strlen(last);
-    char *all = malloc(len + 1);
+    char *all = xmalloc(len + 1);
     for (int i = 0; i < n - 1; i++)
         memcpy(all + strlen(one) * (size_t)i, one, strlen(one));
     strcpy(all + strlen(one) * (size_t)(n - 1), last);
@@ -607,8 +607,7 @@ static void sigpipe(struct ctx *c)
     int port = server(c, &s, &p);
     make_big_file(c, &s, "medium.bin", 12u << 20);
     struct hconn *h = http_connect(c, port);
-    int small = 16 << 10;
-    setsockopt(conn_fd(hconn_conn(h)), SOL_SOCKET, SO_RCVBUF, &small, sizeof small);
+    conn_rcvbuf(hconn_conn(h), 16 << 10);
     http_send(h, REQ("/medium.bin"));
     struct response *r = http_response_head(h, 3000);
     expect_status(h, r, 200);

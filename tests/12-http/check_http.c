@@ -152,7 +152,7 @@ void make_big_file(struct ctx *c, struct site *s, const char *name, size_t n)
     if (fd < 0)
         skip(c, str("the checker cannot write %s: %s", path, strerror(errno)));
     size_t chunk = 1u << 20;
-    char *buf = malloc(chunk);
+    char *buf = xmalloc(chunk);
     for (size_t off = 0; off < n; off += chunk) {
         size_t m = n - off < chunk ? n - off : chunk;
         pattern(buf, off, m);
@@ -192,12 +192,12 @@ static int next_id;
 
 struct hconn *http_connect(struct ctx *c, int port)
 {
-    struct hconn *h = calloc(1, sizeof *h);
+    struct hconn *h = xcalloc(1, sizeof *h);
     h->c = c;
     h->k = tcp_connect(c, AF_INET, port);
     h->id = ++next_id;
     h->cap = 1u << 16;
-    h->buf = malloc(h->cap);
+    h->buf = xmalloc(h->cap);
     h->last = "(no request yet)";
     return h;
 }
@@ -257,7 +257,7 @@ static long fill(struct hconn *h, long ms, int *end)
 {
     if (h->cap - h->len < 4096) {
         h->cap *= 2;
-        h->buf = realloc(h->buf, h->cap);
+        h->buf = xrealloc(h->buf, h->cap);
     }
     long n = conn_read_some(h->k, h->buf + h->len, h->cap - h->len, ms, end);
     if (n > 0) {
@@ -360,7 +360,7 @@ struct response *http_response_head(struct hconn *h, long ms)
         if (left <= 0 || fill(h, left, &end) <= 0)
             no_response(h, "a response", left <= 0 ? ETIMEDOUT : end, ms);
     }
-    struct response *r = calloc(1, sizeof *r);
+    struct response *r = xcalloc(1, sizeof *r);
     r->head = str("%.*s", (int)n, h->buf);
     r->head_len = n;
     memmove(h->buf, h->buf + n, h->len - n);
@@ -418,7 +418,7 @@ struct response *http_response(struct hconn *h, int head_only, long ms)
         return r;
     }
     size_t want = (size_t)r->length, got = 0;
-    r->body = malloc(want + 1);
+    r->body = xmalloc(want + 1);
     while (got < want) {
         int end;
         long n = http_take(h, r->body + got, want - got, ms, &end);
