@@ -136,10 +136,10 @@ static void expect_flood_back(struct ctx *c, struct proc *p, struct conn *k, con
      * again: it then reads on only until it has 1 MiB pending, so that it
      * still has echo pending when it reads the FIN. */
     size_t cap = sent + 65536, got_n = 0, step = 0;
-    char *got = malloc(cap);
+    char *got = xmalloc(cap);
     int end = ETIMEDOUT, fd = conn_fd(k);
     long last = now_ms(c);
-    while (got && now_ms(c) - last < 5000) {
+    while (now_ms(c) - last < 5000) {
         struct pollfd pf = { fd, POLLIN, 0 };
         if (poll(&pf, 1, 100) <= 0)
             continue;
@@ -237,23 +237,27 @@ static long server_tx_queue(int server_port, int our_port)
 static void fin_with_echo_pending(struct ctx *c)
 {
     struct proc *p;
-    size_t bn = 64u << 10;
+    size_t bn = 256u << 10;
     char *block = random_bytes(bn, 14);
     int port = start(c, &p, 1024);
     struct conn *k = tcp_connect(c, AF_INET, port);
     int ours = conn_local_port(k);
     if (server_tx_queue(port, ours) < 0)
         skip(c, "this kernel does not show the server's send queue in /proc/net/tcp");
-    /* 64 KiB at a time without reading, each time until the server waits
+    /* 256 KiB at a time without reading, each time until the server waits
      * again, until the kernel's send queue of the server's socket stops
-     * growing (full).  Two more pieces then stay in the server's own
-     * buffer (well under 1 MiB, so it still reads), and the FIN follows. */
+     * growing (full).  Two pieces of 64 KiB more then stay in the server's
+     * own buffer (with at most 512 KiB before them: under 1 MiB, so it
+     * still reads), and the FIN follows. */
     size_t sent = 0;
     int full = 0, extra = 0;
     long before = -1;
-    while (extra < 2 && sent < (32u << 20) && now_ms(c) < 8000) {
-        conn_send(c, k, block, bn);
-        sent += bn;
+    while (extra < 2 && sent < (32u << 20) && now_ms(c) < 12000) {
+        /* 256 KiB while the queue fills, then 64 KiB pieces (which the
+         * receiver must take at offsets that keep the block's pattern). */
+        size_t piece = full >= 2 ? bn / 4 : bn;
+        conn_send(c, k, block + sent % bn, piece);
+        sent += piece;
         pause_ms(2);
         for (int i = 0; i < 200 && !prog_asleep(p); i++)
             pause_ms(1);
@@ -554,8 +558,9 @@ static const struct test tests[] = {
       "bytes, half-closes, then reads everything back", .run = half_close,
       .hint = "A FIN (recv() returns 0) ends what the client sends, not the echo still pending "
               "for it: close once that is all sent.", .see = "#half-close" },
-    { .name = "fin-with-echo-pending", .what = "sends 64 KiB pieces without reading until "
-      "the server's send queue is full, two more, then half-closes and reads everything back",
+    { .name = "fin-with-echo-pending", .what = "sends 256 KiB pieces without reading until "
+      "the server's send queue is full, two 64 KiB more, then half-closes and reads everything "
+      "back",
       .run = fin_with_echo_pending,
       .hint = "After recv() returns 0, send all the echo still pending, then close.",
       .see = "#half-close" },
