@@ -534,19 +534,33 @@ void proc_kill_all(struct ctx *c)
         kill(-c->procs[i]->pid, SIGKILL);
 }
 
+/* Fields 3 (state) and 5 (process group) of a /proc/.../stat file. */
+static int stat_of(const char *path, char *state, long *pgrp)
+{
+    char b[512];
+    ssize_t n = -1;
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd >= 0) {
+        n = read(fd, b, sizeof b - 1);
+        close(fd);
+    }
+    if (n <= 0)
+        return -1;
+    b[n] = 0;
+    char *paren = strrchr(b, ')');
+    if (!paren || sscanf(paren + 1, " %c %*d %ld", state, pgrp) != 2)
+        return -1;
+    return 0;
+}
+
 /* The state letter of /proc/PID/stat ('T' when stopped), 0 if unknown. */
 static char proc_state(pid_t pid)
 {
-    char b[512];
-    int fd = open(str("/proc/%d/stat", (int)pid), O_RDONLY | O_CLOEXEC);
-    ssize_t n = fd >= 0 ? read(fd, b, sizeof b - 1) : -1;
-    if (fd >= 0)
-        close(fd);
-    if (n <= 0)
+    char st = 0;
+    long pgrp;
+    if (stat_of(str("/proc/%d/stat", (int)pid), &st, &pgrp) != 0)
         return 0;
-    b[n] = 0;
-    char *paren = strrchr(b, ')');
-    return paren && paren[1] == ' ' ? paren[2] : 0;
+    return st;
 }
 
 void prog_freeze(struct ctx *c, struct proc *p)
@@ -565,21 +579,6 @@ void prog_thaw(struct ctx *c, struct proc *p)
 {
     record(c, AT_PROG, "the checker lets it go on (SIGCONT)");
     kill(-p->pid, SIGCONT);
-}
-
-/* Fields 3 (state) and 5 (process group) of a /proc/.../stat file. */
-static int stat_of(const char *path, char *state, long *pgrp)
-{
-    char b[512];
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    ssize_t n = fd >= 0 ? read(fd, b, sizeof b - 1) : -1;
-    if (fd >= 0)
-        close(fd);
-    if (n <= 0)
-        return -1;
-    b[n] = 0;
-    char *paren = strrchr(b, ')');
-    return paren && sscanf(paren + 1, " %c %*d %ld", state, pgrp) == 2 ? 0 : -1;
 }
 
 int prog_asleep(struct proc *p)
