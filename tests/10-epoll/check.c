@@ -7,7 +7,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/resource.h>
+#include <linux/sockios.h>
 #include <netinet/in.h>
 #include <linux/tcp.h>
 #include "../harness/harness.h"
@@ -204,34 +206,36 @@ static void half_close(struct ctx *c)
                       "broken.", "#half-close");
 }
 
-/* The bytes the server's socket for our connection holds in its send
- * queue (sent, not yet acknowledged: /proc/net/tcp's tx_queue); -1 if the
- * kernel does not show it. */
-static long tx_queue_in(const char *table, int server_port, int our_port)
+/* The queues of the server's socket for our connection, from
+ * /proc/net/tcp (or tcp6, for a dual-stack server): *tx the bytes it sent
+ * or holds to send that we have not acknowledged, *rx the bytes it has
+ * received and not yet read.  0, or -1 if the kernel does not show them. */
+static int queues_in(const char *table, int server_port, int our_port, long *tx, long *rx)
 {
     FILE *f = fopen(table, "r");
     if (!f)
         return -1;
     char line[512];
-    long found = -1;
+    int found = -1;
     while (found < 0 && fgets(line, sizeof line, f)) {
         unsigned lport, rport;
-        unsigned long tx;
-        if (sscanf(line, " %*d: %*x:%x %*x:%x %*x %lx", &lport, &rport, &tx) == 3 &&
-            (int)lport == server_port && (int)rport == our_port)
-            found = (long)tx;
+        unsigned long t, r;
+        if (sscanf(line, " %*d: %*x:%x %*x:%x %*x %lx:%lx", &lport, &rport, &t, &r) == 4 &&
+            (int)lport == server_port && (int)rport == our_port) {
+            *tx = (long)t;
+            *rx = (long)r;
+            found = 0;
+        }
     }
     fclose(f);
     return found;
 }
 
-/* A dual-stack server's socket is in the IPv6 table. */
-static long server_tx_queue(int server_port, int our_port)
+static int server_queues(int server_port, int our_port, long *tx, long *rx)
 {
-    long n = tx_queue_in("/proc/net/tcp", server_port, our_port);
-    if (n < 0)
-        n = tx_queue_in("/proc/net/tcp6", server_port, our_port);
-    return n;
+    if (queues_in("/proc/net/tcp", server_port, our_port, tx, rx) == 0)
+        return 0;
+    return queues_in("/proc/net/tcp6", server_port, our_port, tx, rx);
 }
 
 static void fin_with_echo_pending(struct ctx *c)
@@ -241,37 +245,33 @@ static void fin_with_echo_pending(struct ctx *c)
     char *block = random_bytes(bn, 14);
     int port = start(c, &p, 1024);
     struct conn *k = tcp_connect(c, AF_INET, port);
-    int ours = conn_local_port(k);
-    if (server_tx_queue(port, ours) < 0)
-        skip(c, "this kernel does not show the server's send queue in /proc/net/tcp");
-    /* 256 KiB at a time without reading, each time until the server waits
-     * again, until the kernel's send queue of the server's socket stops
-     * growing (full).  Two pieces of 64 KiB more then stay in the server's
-     * own buffer (with at most 512 KiB before them: under 1 MiB, so it
-     * still reads), and the FIN follows. */
+    int ours = conn_local_port(k), fd = conn_fd(k);
+    long tx = 0, rx = 0, tx_before = -1;
+    if (server_queues(port, ours, &tx, &rx) != 0)
+        skip(c, "this kernel does not show the server's socket queues in /proc/net/tcp");
+    /* 256 KiB at a time without reading, each time until the server has
+     * read all of it.  Once a piece it read did not make its send queue
+     * grow (our receive buffer is full, so nothing is acknowledged), that
+     * piece waits in the server's own buffer, under 1 MiB: then the FIN. */
     size_t sent = 0;
-    int full = 0, extra = 0;
-    long before = -1;
-    while (extra < 2 && sent < (32u << 20) && now_ms(c) < 12000) {
-        /* 256 KiB while the queue fills, then 64 KiB pieces (which the
-         * receiver must take at offsets that keep the block's pattern). */
-        size_t piece = full >= 2 ? bn / 4 : bn;
-        conn_send(c, k, block + sent % bn, piece);
-        sent += piece;
-        pause_ms(2);
-        for (int i = 0; i < 200 && !prog_asleep(p); i++)
+    int pending = 0;
+    while (!pending && sent < (32u << 20) && now_ms(c) < 12000) {
+        conn_send(c, k, block, bn);
+        sent += bn;
+        /* All of it has reached the server (nothing left in our send
+         * queue) and the server waits: it has read it all. */
+        int read_all = 0;
+        for (int i = 0; i < 2000 && !read_all; i++) {
             pause_ms(1);
-        long now = server_tx_queue(port, ours);
-        if (full >= 2)
-            extra++;
-        else if (now > 0 && now == before)
-            full++;
-        else
-            full = 0;
-        before = now;
+            int unsent = -1;
+            read_all = ioctl(fd, SIOCOUTQ, &unsent) == 0 && unsent == 0 && prog_asleep(p);
+        }
+        read_all = read_all && server_queues(port, ours, &tx, &rx) == 0 && rx == 0;
+        pending = read_all && tx == tx_before;
+        tx_before = tx;
     }
-    peer_record(c, 1, "c1: %zu bytes, reading nothing, until the server's send queue was full "
-                "(%ld bytes), and two pieces more", sent, before);
+    peer_record(c, 1, "c1: %zu bytes, reading nothing, until the last 256 KiB the server read "
+                "stayed in its own buffer (its send queue full at %ld bytes)", sent, tx);
     conn_half_close(c, k);
     expect_flood_back(c, p, k, block, bn, sent,
                       "The FIN came while echo was still pending in the server: recv() "
@@ -559,8 +559,8 @@ static const struct test tests[] = {
       .hint = "A FIN (recv() returns 0) ends what the client sends, not the echo still pending "
               "for it: close once that is all sent.", .see = "#half-close" },
     { .name = "fin-with-echo-pending", .what = "sends 256 KiB pieces without reading until "
-      "the server's send queue is full, two 64 KiB more, then half-closes and reads everything "
-      "back",
+      "one stays in the server's own buffer (its send queue full), then half-closes and reads "
+      "everything back",
       .run = fin_with_echo_pending,
       .hint = "After recv() returns 0, send all the echo still pending, then close.",
       .see = "#half-close" },
