@@ -281,6 +281,38 @@ static int accept_clients(int ep, int listener)
     }
 }
 
+/* One event on a client: read, write, then tell epoll what we wait for
+ * next.  Returns 0 to keep the client, -1 when it is done or broken and
+ * must be dropped. */
+static int serve_client(int ep, struct client *cl, unsigned ev)
+{
+    /* EPOLLHUP and EPOLLERR come even when we did not ask for them: the
+     * next recv() or send() then says what happened. */
+    int trouble = (ev & (EPOLLHUP | EPOLLERR)) != 0;
+
+    if ((ev & EPOLLIN) || trouble) {
+        if ((cl->events & EPOLLIN) && on_readable(cl) < 0)
+            return -1;
+    }
+    if ((ev & EPOLLOUT) || trouble) {
+        if (flush_pending(cl) < 0) {
+            fprintf(stderr, "bigecho: send: %s\n", strerror(errno));
+            return -1;
+        }
+    }
+    /* An error on a connection we neither read nor write: it is over. */
+    if ((ev & EPOLLERR) && !(cl->events & EPOLLIN) && cl->sent == cl->len)
+        return -1;
+    /* Done: the client sent its FIN and has all its echo. */
+    if (cl->eof && cl->sent == cl->len)
+        return -1;
+    if (update_interest(ep, cl) < 0) {
+        fprintf(stderr, "bigecho: epoll_ctl: %s\n", strerror(errno));
+        return -1;
+    }
+    return 0;
+}
+
 /* Watch the listener (on = 1) or not (on = 0). */
 static void watch_listener(int ep, int listener, int on)
 {
@@ -340,29 +372,7 @@ int main(int argc, char **argv)
                 }
                 continue;
             }
-            unsigned ev = ready[i].events;
-            int broken = 0;
-            /* EPOLLHUP/EPOLLERR come even when we did not ask: recv() or
-             * send() then tells what happened. */
-            if (ev & (EPOLLIN | EPOLLHUP | EPOLLERR))
-                if ((cl->events & EPOLLIN) && on_readable(cl) < 0)
-                    broken = 1;
-            if (!broken && (ev & (EPOLLOUT | EPOLLHUP | EPOLLERR)))
-                if (flush_pending(cl) < 0) {
-                    fprintf(stderr, "bigecho: send: %s\n", strerror(errno));
-                    broken = 1;
-                }
-            /* Not reading and nothing to send, yet epoll says the
-             * connection is gone: nothing more can happen on it. */
-            if (!broken && (ev & EPOLLERR) && !(cl->events & EPOLLIN))
-                broken = 1;
-            /* Done: the client sent its FIN and has all its echo. */
-            int done = cl->eof && cl->sent == cl->len;
-            if (!broken && !done && update_interest(ep, cl) < 0) {
-                fprintf(stderr, "bigecho: epoll_ctl: %s\n", strerror(errno));
-                broken = 1;
-            }
-            if (broken || done) {
+            if (serve_client(ep, cl, ready[i].events) < 0) {
                 drop_client(cl);
                 if (!listening) {
                     watch_listener(ep, listener, 1);
