@@ -426,6 +426,20 @@ static void unknown_proto(struct ctx *c)
     expect_usage_error(c, ARGV("bindaddr", "tcp6", "::1", "0"));
 }
 
+/* 65535 is a port (rule 4): in a private network, where it is free. */
+static void port_65535(struct ctx *c)
+{
+    stage_private_net(c);
+    struct proc *p = prog_start(c, (struct start){
+        .argv = ARGV("bindaddr", "udp", "127.0.0.1", "65535"), .stdin_pipe = 1 });
+    char *line = expect_line(c, p, 2000);
+    if (strcmp(line, "bound udp 127.0.0.1:65535"))
+        FAIL(c, .expected = "\"bound udp 127.0.0.1:65535\": 65535 is the largest port, and a port",
+             .observed = str("the first line was %s", escaped(line, strlen(line), 100)));
+    prog_close_stdin(p);
+    expect_exit(c, p, 0, 2000);
+}
+
 static const struct test bindaddr[] = {
     { .name = "tcp-ipv4",
       .what = "runs `bindaddr tcp 127.0.0.1 0`, binds the printed port itself (it must be in "
@@ -546,6 +560,11 @@ static const struct test bindaddr[] = {
       .what = "runs bindaddr with PROTO sctp, TCP and tcp6",
       .run = unknown_proto,
       .see = "#usage-errors" },
+    { .name = "port-65535",
+      .what = "runs `bindaddr udp 127.0.0.1 65535` (in a private network): the largest port is a port",
+      .run = port_65535,
+      .hint = "PORT may be 65535: compare the value with <= 65535, not < 65535.",
+      .see = "#port-edges" },
     { .name = NULL },
 };
 

@@ -322,6 +322,9 @@ static void port_80x(struct ctx *c) { expect_usage_error(c, ARGV("greeter", "80x
 static void port_six_digits(struct ctx *c) { expect_usage_error(c, ARGV("greeter", "000080")); }
 static void port_empty(struct ctx *c) { expect_usage_error(c, ARGV("greeter", "")); }
 
+/* Rule 4's edges: 65535 and 00000 are ports, six digits are not. */
+static void port_edges(struct ctx *c) { expect_port_edges(c, ARGV("greeter", "%")); }
+
 static const struct test greeter[] = {
     { .name = "ready-line",
       .what = "runs `greeter 0`, reads the first stdout line and connects to the port it names",
@@ -436,6 +439,13 @@ static const struct test greeter[] = {
       .what = "runs `greeter \"\"` (an empty PORT)",
       .run = port_empty,
       .see = "#usage-errors" },
+    { .name = "port-edges",
+      .what = "runs `greeter PORT` with PORT 65535 (in a private network) and 00000: both accepted; then 000080 and 065535: six digits, usage errors",
+      .run = port_edges,
+      .hint = "PORT is 1 to 5 decimal digits with a value of at most 65535: 65535 itself and 00000 "
+              "are valid, six digits never are. Count the digits, then compare the value "
+              "with <= 65535 (not < 65535).",
+      .see = "#port-edges" },
     { .name = NULL },
 };
 

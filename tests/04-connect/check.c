@@ -298,6 +298,30 @@ static void three_arguments(struct ctx *c)
     expect_usage_error(c, ARGV("fetch", "127.0.0.1", str("%d", port), "extra"));
 }
 
+static void address_order(struct ctx *c)
+{
+    struct multi *m = multi_stage(c, SOCK_STREAM);
+    const char *text = "from the first address\n";
+    struct proc *p = prog_start(c, (struct start){
+        .argv = ARGV("fetch", m->name, str("%d", m->port)), .hosts = m->hosts });
+    struct conn *k = multi_expect_first(c, m, 3000);
+    conn_send(c, k, text, strlen(text));
+    conn_close(c, k);
+    expect_fetched(c, p, text, strlen(text));
+}
+
+static void stdout_closed(struct ctx *c)
+{
+    struct listener *l = tcp_listener(c, AF_INET, NULL, 4);
+    struct proc *p = prog_start(c, (struct start){
+        .argv = ARGV("fetch", "127.0.0.1", str("%d", listener_port(l))), .stdout_closed = 1 });
+    peer_record(c, 0, "fetch's stdout is a pipe whose reader has closed it");
+    struct conn *k = expect_accept(c, l, 2000);
+    conn_send(c, k, "data\n", 5);
+    conn_close(c, k);
+    expect_no_signal_death(c, p, 2000);
+}
+
 static const struct test fetch_tests[] = {
     { .name = "small-text",
       .what = "accepts fetch's connection on 127.0.0.1, sends 13 bytes of text and closes (FIN)",
@@ -393,6 +417,20 @@ static const struct test fetch_tests[] = {
       .what = "runs `fetch 127.0.0.1 PORT extra`",
       .run = three_arguments,
       .see = "#usage-errors" },
+    { .name = "address-order",
+      .what = "gives dual.test the addresses 127.0.0.2, ::1 and 127.0.0.3 (private /etc/hosts; getaddrinfo lists ::1 first) and listens on all three: the connection must come to ::1",
+      .run = address_order,
+      .hint = "Try the addresses in the order getaddrinfo() returns them: it has sorted them "
+              "already (RFC 6724: here IPv6's ::1 before IPv4). Do not ask for one family "
+              "first, or sort or reverse the list yourself.",
+      .see = "#addresses-in-getaddrinfos-order" },
+    { .name = "stdout-closed",
+      .what = "runs fetch with its stdout a pipe whose reader has closed it: it must not die of SIGPIPE",
+      .run = stdout_closed,
+      .hint = "A write to a pipe nobody reads raises SIGPIPE, which kills by default: "
+              "signal(SIGPIPE, SIG_IGN) at the start, then check what write() or fwrite() "
+              "returns (EPIPE) and report it.",
+      .see = "#sigpipe-from-stdout" },
     { .name = NULL },
 };
 

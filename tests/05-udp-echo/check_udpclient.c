@@ -296,6 +296,19 @@ static void three_arguments(struct ctx *c)
     expect_usage_error(c, ARGV("udpclient", "localhost", "7", "8"));
 }
 
+static void first_address(struct ctx *c)
+{
+    struct multi *m = multi_stage(c, SOCK_DGRAM);
+    struct proc *p = prog_start_stdin(c, (struct start){
+        .argv = ARGV("udpclient", m->name, str("%d", m->port)), .hosts = m->hosts }, "first\n", 6);
+    char buf[64];
+    size_t n;
+    int from;
+    struct udp *u = multi_expect_first_datagram(c, m, buf, sizeof buf, &n, &from, 3000);
+    udp_send(c, u, from, "[reply] first", 13);
+    expect_output(c, p, "[reply] first\n", 14);
+}
+
 const struct test udpclient_tests[] = {
     { .name = "one-line",
       .what = "reads the datagram for the line \"hello\" and replies",
@@ -389,5 +402,11 @@ const struct test udpclient_tests[] = {
       .what = "runs `udpclient localhost 7 8`",
       .run = three_arguments,
       .see = "#usage-errors" },
+    { .name = "first-address",
+      .what = "gives dual.test the addresses 127.0.0.2, ::1 and 127.0.0.3 (private /etc/hosts; getaddrinfo lists ::1 first) and waits on all three: the datagram must come to ::1",
+      .run = first_address,
+      .hint = "A UDP client uses the FIRST address getaddrinfo() returns (rule 5): res itself, "
+              "not the last one a loop over ai_next leaves you with.",
+      .see = "#addresses-in-getaddrinfos-order" },
     { .name = NULL },
 };

@@ -321,6 +321,9 @@ static void port_not_a_number(struct ctx *c) { expect_usage_error(c, ARGV("udpse
 static void port_too_big(struct ctx *c) { expect_usage_error(c, ARGV("udpserver", "65536")); }
 static void port_negative(struct ctx *c) { expect_usage_error(c, ARGV("udpserver", "-1")); }
 
+/* Rule 4's edges: 65535 and 00000 are ports, six digits are not. */
+static void port_edges(struct ctx *c) { expect_port_edges(c, ARGV("udpserver", "%")); }
+
 const struct test udpserver_tests[] = {
     { .name = "ready-line",
       .what = "starts `udpserver 0` and reads the first line of stdout",
@@ -413,5 +416,12 @@ const struct test udpserver_tests[] = {
       .run = port_negative,
       .hint = "Only decimal digits: a '-' makes PORT a usage error.",
       .see = "#usage-errors" },
+    { .name = "port-edges",
+      .what = "runs `udpserver PORT` with PORT 65535 (in a private network) and 00000: both accepted; then 000080 and 065535: six digits, usage errors",
+      .run = port_edges,
+      .hint = "PORT is 1 to 5 decimal digits with a value of at most 65535: 65535 itself and 00000 "
+              "are valid, six digits never are. Count the digits, then compare the value "
+              "with <= 65535 (not < 65535).",
+      .see = "#port-edges" },
     { .name = NULL },
 };

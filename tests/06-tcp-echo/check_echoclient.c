@@ -301,6 +301,32 @@ static void three_arguments(struct ctx *c)
     expect_usage_error(c, ARGV("echoclient", "127.0.0.1", "7", "extra"));
 }
 
+static void address_order(struct ctx *c)
+{
+    struct multi *m = multi_stage(c, SOCK_STREAM);
+    const char *line = "first address\n";
+    struct proc *p = prog_start_stdin(c, (struct start){
+        .argv = ARGV("echoclient", m->name, str("%d", m->port)), .hosts = m->hosts },
+        line, strlen(line));
+    struct conn *k = multi_expect_first(c, m, 3000);
+    echo_back(c, k, line, strlen(line));
+    expect_exit(c, p, 0, 2000);
+    expect_out(c, p, line, strlen(line));
+}
+
+static void stdout_closed(struct ctx *c)
+{
+    struct listener *l = tcp_listener(c, AF_INET, NULL, 5);
+    const char *line = "nobody reads this\n";
+    struct proc *p = prog_start_stdin(c, (struct start){
+        .argv = ARGV("echoclient", "127.0.0.1", str("%d", listener_port(l))),
+        .stdout_closed = 1 }, line, strlen(line));
+    peer_record(c, 0, "echoclient's stdout is a pipe whose reader has closed it");
+    struct conn *k = expect_accept(c, l, 2000);
+    echo_back(c, k, line, strlen(line));
+    expect_no_signal_death(c, p, 2000);
+}
+
 const struct test echoclient_tests[] = {
     { .name = "one-line",
       .what = "reads one line from the client, echoes it, expects it on stdout and exit 0",
@@ -411,5 +437,19 @@ const struct test echoclient_tests[] = {
       .what = "runs `echoclient 127.0.0.1 7 extra`",
       .run = three_arguments,
       .see = "#usage-errors" },
+    { .name = "address-order",
+      .what = "gives dual.test the addresses 127.0.0.2, ::1 and 127.0.0.3 (private /etc/hosts; getaddrinfo lists ::1 first) and listens on all three: the connection must come to ::1",
+      .run = address_order,
+      .hint = "Try the addresses in the order getaddrinfo() returns them: it has sorted them "
+              "already (RFC 6724: here IPv6's ::1 before IPv4). Do not ask for one family "
+              "first, or sort or reverse the list yourself.",
+      .see = "#addresses-in-getaddrinfos-order" },
+    { .name = "stdout-closed",
+      .what = "runs echoclient with its stdout a pipe whose reader has closed it: it must not die of SIGPIPE",
+      .run = stdout_closed,
+      .hint = "A write to a pipe nobody reads raises SIGPIPE, which kills by default: "
+              "signal(SIGPIPE, SIG_IGN) at the start, then check what write() or fwrite() "
+              "returns (EPIPE) and report it.",
+      .see = "#sigpipe-from-stdout" },
     { .name = NULL },
 };

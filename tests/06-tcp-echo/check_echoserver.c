@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
 #include "check.h"
 
 static int server(struct ctx *c, struct proc **p)
@@ -316,6 +318,50 @@ static void bad_port(struct ctx *c)
     expect_usage_errors(c, ARGV("echoserver", "%"), ARGV("http", "80x", "-1", "65536", "000080"));
 }
 
+/* Rule 4's edges: 65535 and 00000 are ports, six digits are not. */
+static void port_edges(struct ctx *c) { expect_port_edges(c, ARGV("echoserver", "%")); }
+
+/* Half-close once everything is sent (conn_echo's action). */
+static void finish_sending(struct ctx *c, struct conn *k, const struct got *so_far, void *arg)
+{
+    (void)so_far;
+    (void)arg;
+    conn_half_close(c, k);
+}
+
+/* The client sends 8 MiB before it reads any echo: the echo fills its
+ * receive buffer, then the server's send buffer (at most 4 MiB here), and
+ * the server's sends would block.  Then it reads. */
+static void late_reader(struct ctx *c)
+{
+    struct conn *k = dial(c, server(c, NULL));
+    int fd = conn_fd(k);
+    size_t n = 8 << 20, sent = 0;
+    char *buf = random_bytes(n, 29);
+    long moved = now_ms(c);
+    while (sent < n && now_ms(c) - moved < 300) {   /* until it takes no more for 300 ms */
+        struct pollfd pf = { .fd = fd, .events = POLLOUT };
+        poll(&pf, 1, 100);
+        ssize_t r = send(fd, buf + sent, n - sent, MSG_DONTWAIT | MSG_NOSIGNAL);
+        if (r < 0 && errno != EAGAIN)
+            break;
+        if (r > 0) {
+            sent += (size_t)r;
+            moved = now_ms(c);
+        } else {
+            pause_ms(5);
+        }
+    }
+    peer_record(c, 1, "c1: %zu bytes sent without reading any echo (the server's sends fill up)",
+                sent);
+    struct got g = conn_echo(c, k, buf + sent, n - sent, n, 3000, finish_sending, NULL);
+    char *d = first_difference(buf, n, g.buf, g.len);
+    if (d)
+        FAIL(c, .expected = str("the echo of all %zu bytes, in order", n),
+             .observed = str("%zu bytes came back%s; %s", g.len, g.then, d));
+    expect_eof(c, k, 2000);
+}
+
 const struct test echoserver_tests[] = {
     { .name = "ready-line",
       .what = "starts `echoserver 0`, waits for its ready line and connects to that port",
@@ -410,5 +456,19 @@ const struct test echoserver_tests[] = {
       .hint = "PORT is 1 to 5 decimal digits, at most 65535: check every character (atoi() and "
               "strtol() accept junk), print a usage line on stderr and exit(2).",
       .see = "#usage-errors" },
+    { .name = "port-edges",
+      .what = "runs `echoserver PORT` with PORT 65535 (in a private network) and 00000: both accepted; then 000080 and 065535: six digits, usage errors",
+      .run = port_edges,
+      .hint = "PORT is 1 to 5 decimal digits with a value of at most 65535: 65535 itself and 00000 "
+              "are valid, six digits never are. Count the digits, then compare the value "
+              "with <= 65535 (not < 65535).",
+      .see = "#port-edges" },
+    { .name = "late-reader",
+      .what = "sends 8 MiB before reading any echo (a small receive buffer: the server's sends would block), then reads: every byte must come back",
+      .run = late_reader,
+      .hint = "When send() would block, wait (a blocking send, or poll() for POLLOUT) and send the rest "
+              "later: never drop bytes on EAGAIN, and never send with MSG_DONTWAIT without "
+              "keeping what was not sent.",
+      .see = "#dropping-data-when-send-would-block" },
     { .name = NULL },
 };

@@ -274,6 +274,15 @@ static void not_digits(struct ctx *c)
     expect_usage_errors(c, ARGV("idleserver", "0", "%"), ARGV("1e3", "-100", "100ms", ""));
 }
 
+/* Rule 4's edges: 65535 and 00000 are ports, six digits are not. */
+static void port_edges(struct ctx *c) { expect_port_edges(c, ARGV("idleserver", "%", "2000")); }
+
+/* IDLE_MS 1000: a timeval of a whole second (tv_usec < 1000000). */
+static void idle_second(struct ctx *c)
+{
+    silent_client(c, idle_start(c, 1000), 1000, "the connect", SILENT);
+}
+
 const struct test idleserver_tests[] = {
     { .name = "echo",
       .what = "sends a line, half-closes, reads the echo and the EOF (IDLE_MS 2000)",
@@ -366,5 +375,19 @@ const struct test idleserver_tests[] = {
       .hint = "atoi() and strtol() accept signs and trailing junk: check that every character is a "
               "digit.",
       .see = "#usage-errors" },
+    { .name = "port-edges",
+      .what = "runs `idleserver PORT 2000` with PORT 65535 (in a private network) and 00000: both accepted; then 000080 and 065535: six digits, usage errors",
+      .run = port_edges,
+      .hint = "PORT is 1 to 5 decimal digits with a value of at most 65535: 65535 itself and 00000 "
+              "are valid, six digits never are. Count the digits, then compare the value "
+              "with <= 65535 (not < 65535).",
+      .see = "#port-edges" },
+    { .name = "idle-second",
+      .what = "connects and sends nothing (IDLE_MS 1000): the cut must come 1000 to 1500 ms after the connect",
+      .run = idle_second,
+      .hint = "A struct timeval holds seconds and microseconds: for IDLE_MS 1000 or more, tv_sec = ms / "
+              "1000 and tv_usec = (ms % 1000) * 1000. tv_usec of a million or more makes "
+              "setsockopt(SO_RCVTIMEO) fail with EDOM (Numerical argument out of domain).",
+      .see = "#a-timeval-of-a-second-or-more" },
     { .name = NULL },
 };

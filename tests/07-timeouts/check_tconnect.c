@@ -220,6 +220,14 @@ static void not_digits(struct ctx *c)
                         ARGV("1e3", "-100", "100ms", ""));
 }
 
+static void address_order(struct ctx *c)
+{
+    struct multi *m = multi_stage(c, SOCK_STREAM);
+    struct proc *p = tconnect(c, m->name, m->port, 2000, m->hosts);
+    multi_expect_first(c, m, 2500);
+    expect_connected(c, p, 2000);
+}
+
 const struct test tconnect_tests[] = {
     { .name = "connects",
       .what = "listens on 127.0.0.1 and runs `tconnect 127.0.0.1 PORT 2000`",
@@ -280,5 +288,12 @@ const struct test tconnect_tests[] = {
       .hint = "atoi() and strtol() accept signs and trailing junk: check that every character is a "
               "digit.",
       .see = "#usage-errors" },
+    { .name = "address-order",
+      .what = "gives dual.test the addresses 127.0.0.2, ::1 and 127.0.0.3 (private /etc/hosts; getaddrinfo lists ::1 first) and listens on all three: the connection must come to ::1",
+      .run = address_order,
+      .hint = "Try the addresses in the order getaddrinfo() returns them: it has sorted them "
+              "already (RFC 6724: here IPv6's ::1 before IPv4). Do not ask for one family "
+              "first, or sort or reverse the list yourself.",
+      .see = "#addresses-in-getaddrinfos-order" },
     { .name = NULL },
 };

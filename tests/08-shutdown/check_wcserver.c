@@ -573,6 +573,9 @@ static void bad_port(struct ctx *c)
     expect_usage_errors(c, ARGV("wcserver", "%"), ARGV("http", "80x", "-1", "65536", "123456"));
 }
 
+/* Rule 4's edges: 65535 and 00000 are ports, six digits are not. */
+static void port_edges(struct ctx *c) { expect_port_edges(c, ARGV("wcserver", "%")); }
+
 const struct test wcserver_tests[] = {
     { .name = "ready-line",
       .what = "starts `wcserver 0`, reads the ready line, counts \"ready\\n\"",
@@ -699,5 +702,12 @@ const struct test wcserver_tests[] = {
       .hint = "PORT is 1 to 5 decimal digits, at most 65535: check every character (atoi(\"80x\") is "
               "80, atoi(\"http\") is 0).",
       .see = "#usage-errors" },
+    { .name = "port-edges",
+      .what = "runs `wcserver PORT` with PORT 65535 (in a private network) and 00000: both accepted; then 000080 and 065535: six digits, usage errors",
+      .run = port_edges,
+      .hint = "PORT is 1 to 5 decimal digits with a value of at most 65535: 65535 itself and 00000 "
+              "are valid, six digits never are. Count the digits, then compare the value "
+              "with <= 65535 (not < 65535).",
+      .see = "#port-edges" },
     { .name = NULL },
 };

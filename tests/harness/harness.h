@@ -375,4 +375,33 @@ char **hosts_order(struct ctx *c, const char *hosts, const char *name, int sockt
 /* Skips, saying why, unless a program can be given a private /etc/hosts. */
 void need_private_hosts(struct ctx *c);
 
+/* Rule 4's edges of a server's PORT, argv holding "%" where PORT goes:
+ * 65535 is accepted ("listening on port 65535", in a private network),
+ * 00000 is accepted (port 0: the kernel chooses), six digits (000080,
+ * 065535) are a usage error. */
+void expect_port_edges(struct ctx *c, const char *const *argv);
+
+/* Rule 5, every address in getaddrinfo's order: the name dual.test with
+ * ::1, 127.0.0.2 and 127.0.0.3 (the hosts file lists 127.0.0.2 first,
+ * getaddrinfo sorts ::1 first), and a peer socket of type on each address,
+ * one port for all, in a private network.  Skips without IPv6 or a private
+ * hosts file. */
+struct multi {
+    const char *name, *hosts;   /* for argv and .hosts of struct start */
+    char **addrs;               /* getaddrinfo's order */
+    int n, port, type;
+    struct listener *l[4];      /* SOCK_STREAM */
+    struct udp *u[4];           /* SOCK_DGRAM */
+};
+struct multi *multi_stage(struct ctx *c, int type);
+/* The program's first connection must come to the first address: accepted. */
+struct conn *multi_expect_first(struct ctx *c, struct multi *m, long timeout_ms);
+/* Its first datagram must come to the first address: received into buf
+ * (*n bytes, sender's port in *from); returns the socket it came to. */
+struct udp *multi_expect_first_datagram(struct ctx *c, struct multi *m, void *buf, size_t cap,
+                                        size_t *n, int *from, long timeout_ms);
+
+/* The program ends within ms, and not by a signal (SIGPIPE: rule 4). */
+void expect_no_signal_death(struct ctx *c, struct proc *p, long timeout_ms);
+
 #endif

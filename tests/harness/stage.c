@@ -209,3 +209,147 @@ void need_private_hosts(struct ctx *c)
 {
     hosts_order(c, "127.0.0.1 probe.test\n", "probe.test", SOCK_STREAM);
 }
+
+/* ---- rule 4: the edges of a server's PORT ------------------------------ */
+
+static const char *const *with_port(const char *const *argv, const char *port)
+{
+    int n = 0;
+    while (argv[n])
+        n++;
+    const char **v = xcalloc((size_t)n + 1, sizeof *v);
+    for (int i = 0; i < n; i++)
+        v[i] = strcmp(argv[i], "%") ? argv[i] : port;
+    return v;
+}
+
+void expect_port_edges(struct ctx *c, const char *const *argv)
+{
+    stage_private_net(c);   /* port 65535 is the test's own */
+    struct proc *p = prog_start(c, (struct start){ .argv = with_port(argv, "65535") });
+    int port = expect_ready(c, p, 3000);
+    if (port != 65535)
+        FAIL(c, .expected = "PORT 65535, the largest port, accepted: \"listening on port 65535\"",
+             .observed = str("\"listening on port %d\"", port));
+    prog_stop(c, p);
+    p = prog_start(c, (struct start){ .argv = with_port(argv, "00000") });
+    expect_ready(c, p, 3000);   /* port 0 in five digits: the kernel chooses */
+    prog_stop(c, p);
+    /* Six digits are too many, whatever their value. */
+    expect_usage_errors(c, argv, ARGV("000080", "065535"));
+}
+
+/* ---- rule 5: every address, in getaddrinfo's order --------------------- */
+
+struct multi *multi_stage(struct ctx *c, int type)
+{
+    stage_private_net(c);   /* the ports on 127.0.0.2, .3 and ::1 are the test's own */
+    if (!have_ipv6())
+        skip(c, "this machine has no IPv6 loopback (::1)");
+    struct multi *m = xcalloc(1, sizeof *m);
+    m->type = type;
+    m->name = "dual.test";
+    /* IPv4 first in the file: getaddrinfo still lists ::1 first (RFC 6724
+     * puts IPv6 loopback before IPv4), the two IPv4 ones in file order. */
+    m->hosts = "127.0.0.2 dual.test\n::1 dual.test\n127.0.0.3 dual.test\n";
+    m->addrs = hosts_order(c, m->hosts, m->name, type);
+    while (m->addrs[m->n] && m->n < 4)
+        m->n++;
+    if (m->n < 2)
+        skip(c, "dual.test got only one address under the private hosts file");
+    char *shown = str("%s", m->addrs[0]);
+    for (int i = 0; i < m->n; i++) {
+        int family = strchr(m->addrs[i], ':') ? AF_INET6 : AF_INET;
+        if (type == SOCK_STREAM) {
+            m->l[i] = i ? tcp_listener_at(c, family, m->addrs[i], m->port, 5)
+                        : tcp_listener(c, family, m->addrs[i], 5);
+            m->port = listener_port(m->l[i]);
+        } else {
+            m->u[i] = udp_open_at(c, m->addrs[i], m->port);
+            m->port = udp_port(m->u[i]);
+        }
+        if (i)
+            shown = str("%s, %s", shown, m->addrs[i]);
+    }
+    note(c, "%s has the addresses %s, in getaddrinfo's order (the hosts file lists "
+            "127.0.0.2 first); the checker %s on each of them, port %d", m->name, shown,
+         type == SOCK_STREAM ? "listens" : "waits for datagrams", m->port);
+    return m;
+}
+
+/* Which of m's sockets has something to read first (-1: none within ms);
+ * fds[i] says which others have too. */
+static int first_ready(struct multi *m, long ms, int *others)
+{
+    struct pollfd p[4];
+    for (int i = 0; i < m->n; i++) {
+        p[i].fd = m->type == SOCK_STREAM ? listener_fd(m->l[i]) : udp_fd(m->u[i]);
+        p[i].events = POLLIN;
+        p[i].revents = 0;
+    }
+    if (poll(p, (nfds_t)m->n, (int)ms) <= 0)
+        return -1;
+    int first = -1;
+    *others = 0;
+    for (int i = 0; i < m->n; i++)
+        if (p[i].revents & POLLIN) {
+            if (first < 0)
+                first = i;
+            *others += i != 0;
+        }
+    return first;
+}
+
+static _Noreturn void wrong_address(struct ctx *c, struct multi *m, int got)
+{
+    const char *what = m->type == SOCK_STREAM ? "connection" : "datagram";
+    FAIL(c, .expected = str("the first %s at %s, the first address getaddrinfo returns for %s",
+                            what, m->addrs[0], m->name),
+         .observed = str("the first %s came to %s, address %d of %d in getaddrinfo's order%s",
+                         what, m->addrs[got], got + 1, m->n,
+                         got ? "" : ", and another came to a later address at the same time"));
+}
+
+struct conn *multi_expect_first(struct ctx *c, struct multi *m, long timeout_ms)
+{
+    int others = 0;
+    int got = first_ready(m, timeout_ms, &others);
+    if (got < 0)
+        FAIL(c, .expected = str("a connection to %s (%s's first address) within %ld ms",
+                                m->addrs[0], m->name, timeout_ms),
+             .observed = str("no connection came to any of %s's %d addresses", m->name, m->n));
+    if (got || others)
+        wrong_address(c, m, got);
+    return expect_accept(c, m->l[0], 500);
+}
+
+struct udp *multi_expect_first_datagram(struct ctx *c, struct multi *m, void *buf, size_t cap,
+                                        size_t *n, int *from, long timeout_ms)
+{
+    int others = 0;
+    int got = first_ready(m, timeout_ms, &others);
+    if (got < 0)
+        FAIL(c, .expected = str("a datagram to %s (%s's first address) within %ld ms",
+                                m->addrs[0], m->name, timeout_ms),
+             .observed = str("no datagram came to any of %s's %d addresses", m->name, m->n));
+    if (got || others)
+        wrong_address(c, m, got);
+    *n = udp_expect(c, m->u[0], buf, cap, from, 500);
+    return m->u[0];
+}
+
+/* ---- rule 4: nothing dies of SIGPIPE ----------------------------------- */
+
+void expect_no_signal_death(struct ctx *c, struct proc *p, long timeout_ms)
+{
+    if (!prog_wait_exit(p, timeout_ms))
+        FAIL(c, .expected = str("the program to end within %ld ms, not killed by a signal",
+                                timeout_ms),
+             .observed = str("it was still running after %ld ms", timeout_ms));
+    int st = prog_status(p);
+    record(c, AT_PROG, "%s", proc_ending(p) + strlen(p->name) + 2);
+    if (WIFSIGNALED(st))
+        FAIL(c, .expected = "an end by exit (a failed write reported on stderr, exit 1): no "
+                            "program dies of SIGPIPE (rule 4)",
+             .observed = str("it was killed by signal %d (%s)", WTERMSIG(st), strsignal(WTERMSIG(st))));
+}

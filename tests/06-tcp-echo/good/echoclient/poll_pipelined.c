@@ -1,5 +1,6 @@
 /* good: one poll() loop; stdin goes to the server as it comes (lines are not waited for), the echo goes to stdout as it comes */
 #include <errno.h>
+#include <signal.h>
 #include <netdb.h>
 #include <poll.h>
 #include <stdio.h>
@@ -58,6 +59,8 @@ static void out(const char *buf, size_t n)
 
 int main(int argc, char **argv)
 {
+    /* MSG_NOSIGNAL covers the socket; stdout may be a pipe whose reader is gone. */
+    signal(SIGPIPE, SIG_IGN);
     if (argc != 3) {
         fprintf(stderr, "usage: echoclient HOST PORT\n");
         return 2;

@@ -1,5 +1,6 @@
-/* good: stdin split into lines by hand from read(), MSG_NOSIGNAL instead of ignoring SIGPIPE, recv with MSG_WAITALL, output with write */
+/* good: stdin split into lines by hand from read(), MSG_NOSIGNAL on the socket (SIGPIPE ignored only for stdout), recv with MSG_WAITALL, output with write */
 #include <errno.h>
+#include <signal.h>
 #include <netdb.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -58,6 +59,8 @@ static void round_trip(const char *p, size_t n)
 
 int main(int argc, char **argv)
 {
+    /* MSG_NOSIGNAL covers the socket; stdout may be a pipe whose reader is gone. */
+    signal(SIGPIPE, SIG_IGN);
     if (argc != 3) {
         fprintf(stderr, "usage: echoclient HOST PORT\n");
         return 2;
