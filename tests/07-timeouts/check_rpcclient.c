@@ -599,17 +599,17 @@ static void until_ms(struct ctx *c, double at)
         pause_ms(left);
 }
 
-/* TIMEOUT_MS 1000, TRIES 3: stray datagrams come just before each deadline.
- * Each copy must still leave 1000 to 1300 ms after the one before: a wait
- * that starts again at each stray, or a growing interval, comes too late. */
+/* TIMEOUT_MS 1000, TRIES 2: stray datagrams come just before the deadline.
+ * The second copy must still leave 1000 to 1300 ms after the first: a wait
+ * that starts again at each stray comes nearly a second late. */
 static void strays_near_deadline(struct ctx *c)
 {
     struct udp *u = rpc_server(c, AF_INET);
     struct udp *other = udp_open(c, AF_INET, 0);
-    struct proc *p = rpc(c, "127.0.0.1", udp_port(u), 1000, 3, "ping\n", 5);
-    double at[3];
+    struct proc *p = rpc(c, "127.0.0.1", udp_port(u), 1000, 2, "ping\n", 5);
+    double at[2];
     int from = 0;
-    for (int i = 0; i < 3; i++) {
+    for (int i = 0; i < 2; i++) {
         long r = recv_at(c, u, &from, &at[i], i ? 1300 + 700 : 2000);
         if (r < 0 && i)
             FAIL(c, .expected = str("copy %d of \"ping\" 1000 to 1300 ms after copy %d", i + 1, i),
@@ -625,7 +625,7 @@ static void strays_near_deadline(struct ctx *c)
             FAIL(c, .expected = str("copy %d of \"ping\" at most 1300 ms after copy %d "
                                     "(TIMEOUT_MS + 300)", i + 1, i),
                  .observed = str("it came %.0f ms after it", gap));
-        if (i == 2)
+        if (i == 1)
             break;
         /* Strays: a reply that does not match from the server's address, and a
          * matching one from another port; neither may extend the wait. */
@@ -639,6 +639,29 @@ static void strays_near_deadline(struct ctx *c)
     answer(c, u, from, "ping", 4, "[pong] ping", 11);
     expect_exit(c, p, 0, 2000);
     expect_stdout(c, p, "[pong] ping\n", 12);
+}
+
+/* TIMEOUT_MS 100, TRIES 6, never answered: every copy 100 to 400 ms after
+ * the one before; an interval that grows (back-off) soon passes 400. */
+static void no_backoff(struct ctx *c)
+{
+    struct udp *u = rpc_server(c, AF_INET);
+    struct proc *p = rpc(c, "127.0.0.1", udp_port(u), 100, 6, "ping\n", 5);
+    double prev = 0;
+    for (int i = 0; i < 6; i++) {
+        double at = 0;
+        int from = 0;
+        if (recv_at(c, u, &from, &at, i ? 700 : 2000) < 0)
+            FAIL(c, .expected = str("copy %d of \"ping\" 100 to 400 ms after copy %d", i + 1, i),
+                 .observed = str("none came within %d ms", i ? 700 : 2000));
+        if (i && at - prev > 400 + 50)
+            FAIL(c, .expected = str("copy %d of \"ping\" at most 400 ms after copy %d "
+                                    "(TIMEOUT_MS + 300)", i + 1, i),
+                 .observed = str("it came %.0f ms after it: the interval grew", at - prev));
+        prev = at;
+    }
+    prog_wait_exit(p, 100 + 300 + 1000);   /* the last copy's TIMEOUT_MS */
+    expect_gave_up(c, p, 6);
 }
 
 const struct test rpcclient_tests[] = {
@@ -761,11 +784,17 @@ const struct test rpcclient_tests[] = {
               "not the last one a loop over ai_next leaves you with.",
       .see = "#addresses-in-getaddrinfos-order" },
     { .name = "strays-near-deadline",
-      .what = "never answers the first two copies of \"ping\" (TIMEOUT_MS 1000, TRIES 3) and sends stray datagrams 700, 850 and 950 ms after each: every copy must follow the one before within 1000 to 1300 ms; answers the third",
+      .what = "never answers the first copy of \"ping\" (TIMEOUT_MS 1000, TRIES 2) and sends stray datagrams 700, 850 and 950 ms after it: the second copy must follow within 1000 to 1300 ms; answers it",
       .run = strays_near_deadline,
       .hint = "Keep one deadline per send: after each datagram that does not match, wait only for what "
               "is left of TIMEOUT_MS (poll() with the time remaining, not TIMEOUT_MS again; "
-              "SO_RCVTIMEO restarts at every recvfrom). Do not grow the interval (no back-off).",
+              "SO_RCVTIMEO restarts at every recvfrom).",
+      .see = "#a-deadline-that-moves" },
+    { .name = "no-backoff",
+      .what = "never answers (TIMEOUT_MS 100, TRIES 6): every copy must follow the one before within 100 to 400 ms, then it gives up",
+      .run = no_backoff,
+      .hint = "Resend every TIMEOUT_MS: the contract has no back-off, so do not double (or "
+              "otherwise grow) the wait after each send.",
       .see = "#a-deadline-that-moves" },
     { .name = NULL },
 };

@@ -1,4 +1,4 @@
-/* expect-fail: strays-near-deadline -- doubles the wait after each send (exponential back-off), which the contract does not allow */
+/* expect-fail: no-backoff -- doubles the wait after each send (exponential back-off), which the contract does not allow */
 /*
  * usage: rpcclient HOST PORT TIMEOUT_MS TRIES
  *
