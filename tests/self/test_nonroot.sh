@@ -32,6 +32,9 @@ cases='
 07-timeouts tconnect tests/07-timeouts/corpus/tconnect/first_address_only.c next-address
 08-shutdown wcclient solutions/08-shutdown/wcclient.c every-address
 08-shutdown wcclient tests/08-shutdown/corpus/wcclient/first-address-only.c every-address
+04-connect fetch tests/04-connect/corpus/fetch/ipv4_first.c address-order
+05-udp-echo udpclient tests/05-udp-echo/corpus/udpclient/last_address.c first-address
+06-tcp-echo echoclient tests/06-tcp-echo/corpus/echoclient/ipv4_first.c address-order
 '
 # The newer checks of the same kind, where the checker has them.
 extra='
@@ -48,7 +51,8 @@ mkdir -p "$T/bin" "$T/tmp" || exit 0
 chmod 755 "$T" "$T/bin"
 chmod 1777 "$T/tmp"
 me=$(id -u)
-as_user() { setpriv --reuid="$U" --regid="$U" --clear-groups env TMPDIR="$T/tmp" "$@"; }
+# An absolute TMPDIR: the harness runs programs from their own scratch directory.
+as_user() { setpriv --reuid="$U" --regid="$U" --clear-groups env TMPDIR="$(pwd)/$T/tmp" "$@"; }
 if [ "$me" = 0 ] && ! { command -v setpriv > /dev/null 2>&1 &&
         as_user test -x "$BUILD/checkers/check-01-socket"; }; then
     skip "checks as a normal user" "no setpriv, or the build tree is not readable by others"
@@ -58,23 +62,22 @@ fi
 # name verdict, one a line, from a checker's TAP.
 verdicts() { sed -n 's/^\(not ok\|ok\) [0-9]* - \([^ #]*\)\( # SKIP\)\{0,1\}.*/\2 \1\3/p' | sed 's/ not ok$/ fail/; s/ ok$/ pass/; s/ ok # SKIP$/ SKIPPED/'; }
 
-n=0
-printf '%s\n%s\n' "$cases" "$extra" | while read -r lesson program src tests; do
-    [ -n "$lesson" ] || continue
+# One case: its TAP line.
+run_case() {
+    n=$1 lesson=$2 program=$3 src=$4 tests=$5
     chk=$BUILD/checkers/check-$lesson
-    [ -x "$chk" ] && [ -f "$src" ] || continue
+    [ -x "$chk" ] && [ -f "$src" ] || return 0
     # Only the tests this checker lists (the extra ones may not exist yet).
     have=$("$chk" --list "$program" | cut -f1)
     only=
     for t in $(echo "$tests" | tr , ' '); do
         echo "$have" | grep -qx "$t" && only=${only:+$only,}$t
     done
-    [ -n "$only" ] || continue
-    n=$((n + 1))
+    [ -n "$only" ] || return 0
     exe=$T/bin/$n-$program
-    if ! $CC -std=gnu11 -O1 -o "$exe" "$src" 2> "$T/cc.err"; then
-        fail "$src compiles" "$(cat "$T/cc.err")"
-        continue
+    if ! $CC -std=gnu11 -O1 -o "$exe" "$src" 2> "$T/cc.$n.err"; then
+        fail "$src compiles" "$(cat "$T/cc.$n.err")"
+        return 0
     fi
     chmod 755 "$exe"
     name="$lesson/$program $(basename "$src") [$only]"
@@ -97,7 +100,20 @@ $user"
     else
         pass "$name: run, none skipped ($(echo $user | tr '\n' ' '))"
     fi
-done
+}
+
+# The cases run at once (each check waits more than it works); their
+# lines are printed in order.
+printf '%s\n%s\n' "$cases" "$extra" | {
+    n=0
+    while read -r lesson program src tests; do
+        [ -n "$lesson" ] || continue
+        n=$((n + 1))
+        run_case "$n" "$lesson" "$program" "$src" "$tests" > "$T/res.$n" 2>&1 &
+    done
+    wait
+}
+for f in $(ls "$T" | sed -n 's/^res\.//p' | sort -n); do cat "$T/res.$f"; done
 
 # The grader both ways: the same grades.csv for a class of these programs.
 G=$BUILD/grader
@@ -119,8 +135,9 @@ printf '%s\n' "$cases" | while read -r lesson program src tests; do
 done
 chmod -R a+rX "$class"
 mkdir -p "$T/uout" && chown "$U:$U" "$T/uout"
-"$G" -j 2 --checkers "$BUILD/checkers" -- "$class" "$T/rout" > "$T/rout.log" 2>&1
+"$G" -j 2 --checkers "$BUILD/checkers" -- "$class" "$T/rout" > "$T/rout.log" 2>&1 &
 as_user "$G" -j 2 --checkers "$BUILD/checkers" -- "$class" "$T/uout/out" > "$T/uout.log" 2>&1
+wait
 if [ ! -s "$T/rout/grades.csv" ] || [ ! -s "$T/uout/out/grades.csv" ]; then
     fail "the grader gives root's grades to a normal user" "no grades.csv: $(tail -n 5 "$T/rout.log" "$T/uout.log")"
 elif ! cmp -s "$T/rout/grades.csv" "$T/uout/out/grades.csv"; then
