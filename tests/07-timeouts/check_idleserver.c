@@ -289,6 +289,13 @@ const struct test idleserver_tests[] = {
       .run = echo,
       .hint = "Echo every byte back until the client's EOF, then close the connection.",
       .see = "#the-idle-timer" },
+    { .name = "idle-second",
+      .what = "connects and sends nothing (IDLE_MS 1000): the cut must come 1000 to 1500 ms after the connect",
+      .run = idle_second,
+      .hint = "A struct timeval holds seconds and microseconds: for IDLE_MS 1000 or more, tv_sec = ms / "
+              "1000 and tv_usec = (ms % 1000) * 1000. tv_usec of a million or more makes "
+              "setsockopt(SO_RCVTIMEO) fail with EDOM (Numerical argument out of domain).",
+      .see = "#a-timeval-of-a-second-or-more" },
     { .name = "echo-large",
       .what = "sends 1 MiB while reading its echo",
       .run = echo_large,
@@ -382,12 +389,5 @@ const struct test idleserver_tests[] = {
               "are valid, six digits never are. Count the digits, then compare the value "
               "with <= 65535 (not < 65535).",
       .see = "#port-edges" },
-    { .name = "idle-second",
-      .what = "connects and sends nothing (IDLE_MS 1000): the cut must come 1000 to 1500 ms after the connect",
-      .run = idle_second,
-      .hint = "A struct timeval holds seconds and microseconds: for IDLE_MS 1000 or more, tv_sec = ms / "
-              "1000 and tv_usec = (ms % 1000) * 1000. tv_usec of a million or more makes "
-              "setsockopt(SO_RCVTIMEO) fail with EDOM (Numerical argument out of domain).",
-      .see = "#a-timeval-of-a-second-or-more" },
     { .name = NULL },
 };

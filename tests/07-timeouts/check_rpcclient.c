@@ -671,6 +671,19 @@ const struct test rpcclient_tests[] = {
       .hint = "Send the line (without its \"\\n\"), wait for the matching reply, print it and "
               "\"\\n\", exit 0 at the end of stdin.",
       .see = "#matching-replies" },
+    { .name = "strays-near-deadline",
+      .what = "never answers the first copy of \"ping\" (TIMEOUT_MS 1000, TRIES 2) and sends stray datagrams 700, 850 and 950 ms after it: the second copy must follow within 1000 to 1300 ms; answers it",
+      .run = strays_near_deadline,
+      .hint = "Keep one deadline per send: after each datagram that does not match, wait only for what "
+              "is left of TIMEOUT_MS (poll() with the time remaining, not TIMEOUT_MS again; "
+              "SO_RCVTIMEO restarts at every recvfrom).",
+      .see = "#a-deadline-that-moves" },
+    { .name = "no-backoff",
+      .what = "never answers (TIMEOUT_MS 100, TRIES 6): every copy must follow the one before within 100 to 400 ms, then it gives up",
+      .run = no_backoff,
+      .hint = "Resend every TIMEOUT_MS: the contract has no back-off, so do not double (or "
+              "otherwise grow) the wait after each send.",
+      .see = "#a-deadline-that-moves" },
     { .name = "several-lines",
       .what = "gives \"alpha\", \"bravo\" and \"charlie\" (no final \\n) and answers "
               "each at once",
@@ -783,18 +796,5 @@ const struct test rpcclient_tests[] = {
       .hint = "A UDP client uses the FIRST address getaddrinfo() returns (rule 5): res itself, "
               "not the last one a loop over ai_next leaves you with.",
       .see = "#addresses-in-getaddrinfos-order" },
-    { .name = "strays-near-deadline",
-      .what = "never answers the first copy of \"ping\" (TIMEOUT_MS 1000, TRIES 2) and sends stray datagrams 700, 850 and 950 ms after it: the second copy must follow within 1000 to 1300 ms; answers it",
-      .run = strays_near_deadline,
-      .hint = "Keep one deadline per send: after each datagram that does not match, wait only for what "
-              "is left of TIMEOUT_MS (poll() with the time remaining, not TIMEOUT_MS again; "
-              "SO_RCVTIMEO restarts at every recvfrom).",
-      .see = "#a-deadline-that-moves" },
-    { .name = "no-backoff",
-      .what = "never answers (TIMEOUT_MS 100, TRIES 6): every copy must follow the one before within 100 to 400 ms, then it gives up",
-      .run = no_backoff,
-      .hint = "Resend every TIMEOUT_MS: the contract has no back-off, so do not double (or "
-              "otherwise grow) the wait after each send.",
-      .see = "#a-deadline-that-moves" },
     { .name = NULL },
 };
