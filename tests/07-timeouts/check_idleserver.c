@@ -283,6 +283,15 @@ static void idle_second(struct ctx *c)
     silent_client(c, idle_start(c, 1000), 1000, "the connect", SILENT);
 }
 
+/* A client that resets before it sends a byte: the server's first recv()
+ * fails (ECONNRESET); that ends the client, never the server. */
+static void reset_first(struct ctx *c)
+{
+    int port = idle_start(c, 2000);
+    conn_reset(c, tcp_connect(c, AF_INET, port));
+    echo_line(c, tcp_connect(c, AF_INET, port), "still there?\n");
+}
+
 const struct test idleserver_tests[] = {
     { .name = "echo",
       .what = "sends a line, half-closes, reads the echo and the EOF (IDLE_MS 2000)",
@@ -342,6 +351,13 @@ const struct test idleserver_tests[] = {
       .run = client_resets,
       .hint = "A reset client makes recv() or send() fail with ECONNRESET: close that client and "
               "serve the next, never exit.",
+      .see = "#sigpipe" },
+    { .name = "reset-first",
+      .what = "connects and resets before sending a byte (the server's recv() fails), then a "
+              "second client talks",
+      .run = reset_first,
+      .hint = "A reset client makes recv() fail with ECONNRESET: close that client and serve the "
+              "next, never exit.",
       .see = "#sigpipe" },
     { .name = "closes-without-reading",
       .what = "while the server is stopped (SIGSTOP), c1 sends 32 KiB, "
