@@ -464,7 +464,7 @@ const struct test echoserver_tests[] = {
               "with <= 65535 (not < 65535).",
       .see = "#port-edges" },
     { .name = "late-reader",
-      .what = "sends 8 MiB before reading any echo (a small receive buffer: the server's sends would block), then reads: every byte must come back",
+      .what = "sends 8 MiB before reading any echo (the server's sends would block), then reads: every byte must come back",
       .run = late_reader,
       .hint = "When send() would block, wait (a blocking send, or poll() for POLLOUT) and send the rest "
               "later: never drop bytes on EAGAIN, and never send with MSG_DONTWAIT without "
