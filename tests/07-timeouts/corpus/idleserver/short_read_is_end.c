@@ -1,4 +1,4 @@
-/* expect-fail: echo-large active-client timer-restarts -- takes a recv() that returns less than its buffer as the end of the client, echoing that piece and closing */
+/* expect-fail: active-client timer-restarts -- takes a recv() that returns less than its buffer as the end of the client, echoing that piece and closing */
 /*
  * usage: idleserver PORT IDLE_MS
  *
