@@ -325,7 +325,7 @@ long udp_recv(struct ctx *c, struct udp *u, void *buf, size_t cap, int *from, lo
 long udp_recv_timed(struct ctx *c, struct udp *u, void *buf, size_t cap, int *from,
                     double *at, long timeout_ms);
 
-/* ---- reading messages as they come; files to serve (pieces.c) -------- */
+/* ---- reading messages as they come (peer.c); files to serve (pieces.c) */
 
 /* Wait at most ms for bytes on k, then read what has arrived, up to cap:
  * the count (> 0); or 0 with *end 0 at EOF, the errno of a read error

@@ -457,6 +457,29 @@ void conn_wait_acked(struct conn *k, long ms)
 
 /* ---- receiving --------------------------------------------------------- */
 
+/* One piece: what has arrived, up to n bytes, waiting at most ms for it.
+ * 0 at EOF (*eof), a read error (*err) or ms of silence. */
+static size_t recv_piece(int fd, char *buf, size_t n, long ms, int *eof, int *err)
+{
+    *eof = 0;
+    *err = 0;
+    for (;;) {
+        ssize_t r = recv(fd, buf, n, 0);
+        if (r > 0)
+            return (size_t)r;
+        if (r == 0) {
+            *eof = 1;
+            return 0;
+        }
+        if (errno != EAGAIN && errno != EINTR) {
+            *err = errno;
+            return 0;
+        }
+        if (wait_fd(fd, POLLIN, ms) <= 0)
+            return 0;
+    }
+}
+
 /* Read into buf until n bytes, EOF, an error or ms of silence. */
 static size_t recv_some(int fd, char *buf, size_t n, long ms, int *eof, int *err)
 {
@@ -464,23 +487,27 @@ static size_t recv_some(int fd, char *buf, size_t n, long ms, int *eof, int *err
     *eof = 0;
     *err = 0;
     while (got < n) {
-        ssize_t r = recv(fd, buf + got, n - got, 0);
-        if (r > 0) {
-            got += (size_t)r;
-            continue;
-        }
-        if (r == 0) {
-            *eof = 1;
+        size_t r = recv_piece(fd, buf + got, n - got, ms, eof, err);
+        if (r == 0)
             break;
-        }
-        if (errno != EAGAIN && errno != EINTR) {
-            *err = errno;
-            break;
-        }
-        if (wait_fd(fd, POLLIN, ms) <= 0)
-            break;
+        got += r;
     }
     return got;
+}
+
+long conn_read_some(struct conn *k, void *buf, size_t cap, long ms, int *end)
+{
+    int eof;
+    int err;
+    *end = 0;
+    if (!k || k->fd < 0) {
+        *end = EBADF;
+        return 0;
+    }
+    size_t got = recv_piece(k->fd, buf, cap, ms, &eof, &err);
+    if (got == 0 && !eof)
+        *end = err ? err : ETIMEDOUT;
+    return (long)got;
 }
 
 size_t conn_recv_upto(struct conn *k, void *buf, size_t n, long ms, int *end)

@@ -1,13 +1,11 @@
 /*
- * pieces.c - two verbs for checks that read a protocol's messages
- * themselves (e.g. HTTP responses of unknown length on a connection that
- * stays open) and give the program files to serve:
+ * pieces.c - files for the program to serve:
  *
- *   conn_read_some  what has arrived on a connection, as soon as anything
- *                   has, with a deadline: the building block of a reader
- *                   that parses messages as they come;
  *   scratch_dir     a fresh directory that lives as long as the checker
  *                   (removed with every other scratch directory).
+ *
+ * (conn_read_some, declared beside it in harness.h, lives in peer.c with
+ * the other receiving verbs.)
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -17,35 +15,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "internal.h"
-
-long conn_read_some(struct conn *k, void *buf, size_t cap, long ms, int *end)
-{
-    int fd = conn_fd(k);
-    long deadline = mono_ms() + ms;
-    *end = 0;
-    if (fd < 0) {
-        *end = EBADF;
-        return 0;
-    }
-    for (;;) {
-        ssize_t r = read(fd, buf, cap);
-        if (r > 0)
-            return (long)r;
-        if (r == 0)
-            return 0;   /* EOF: *end stays 0 */
-        if (errno != EAGAIN && errno != EINTR) {
-            *end = errno;
-            return 0;
-        }
-        long left = deadline - mono_ms();
-        if (left <= 0) {
-            *end = ETIMEDOUT;
-            return 0;
-        }
-        struct pollfd p = { fd, POLLIN, 0 };
-        poll(&p, 1, (int)left);   /* then read again: bytes, EOF, an error or the deadline */
-    }
-}
 
 char *scratch_dir(struct ctx *c)
 {
