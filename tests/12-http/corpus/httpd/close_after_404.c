@@ -1,4 +1,4 @@
-/* expect-fail: not-found -- returns -1 after a 404 as if the connection had failed: it is closed without "Connection: close" and the next request is lost */
+/* expect-fail: not-found -- returns -1 after the 404 for a path that does not exist, as if the connection had failed: it is closed without "Connection: close" and the next request is lost */
 /*
  * usage: httpd PORT DIR
  *

@@ -1,4 +1,4 @@
-/* expect-fail: split-request -- takes what one recv() brought as the whole request: a request arriving in pieces gets 400 */
+/* expect-fail: split-request trickle head-too-large -- takes what one recv() brought as the whole request: a request arriving in pieces gets 400, an unfinished head is not waited for, an over-long one is cut instead of 431 */
 /*
  * usage: httpd PORT DIR
  *
