@@ -335,25 +335,9 @@ static void finish_sending(struct ctx *c, struct conn *k, const struct got *so_f
 static void late_reader(struct ctx *c)
 {
     struct conn *k = dial(c, server(c, NULL));
-    int fd = conn_fd(k);
-    size_t n = 8 << 20, sent = 0;
+    size_t n = 8 << 20;
     char *buf = random_bytes(n, 29);
-    long moved = now_ms(c);
-    while (sent < n && now_ms(c) - moved < 300) {   /* until it takes no more for 300 ms */
-        struct pollfd pf = { .fd = fd, .events = POLLOUT };
-        poll(&pf, 1, 100);
-        ssize_t r = send(fd, buf + sent, n - sent, MSG_DONTWAIT | MSG_NOSIGNAL);
-        if (r < 0 && errno != EAGAIN)
-            break;
-        if (r > 0) {
-            sent += (size_t)r;
-            moved = now_ms(c);
-        } else {
-            pause_ms(5);
-        }
-    }
-    peer_record(c, 1, "c1: %zu bytes sent without reading any echo (the server's sends fill up)",
-                sent);
+    size_t sent = conn_flood(c, k, buf, n, n, 300);   /* until it takes no more for 300 ms */
     struct got g = conn_echo(c, k, buf + sent, n - sent, n, 3000, finish_sending, NULL);
     char *d = first_difference(buf, n, g.buf, g.len);
     if (d)

@@ -102,34 +102,6 @@ static void echo_text(struct ctx *c)
     expect_eof(c, k, 2000);
 }
 
-/* Send the block again and again on k without reading, until max bytes
- * went or send() made no progress for stall_ms (the server stopped
- * reading and every buffer on the way is full).  Returns the bytes sent. */
-static size_t flood(struct ctx *c, struct conn *k, const char *block, size_t bn, size_t max,
-                    long stall_ms)
-{
-    int fd = conn_fd(k);
-    size_t sent = 0;
-    long last = now_ms(c);
-    while (sent < max && now_ms(c) - last < stall_ms) {
-        struct pollfd pf = { fd, POLLOUT, 0 };
-        if (poll(&pf, 1, 10) <= 0 || !(pf.revents & POLLOUT))
-            continue;
-        size_t at = sent % bn;
-        size_t want = bn - at;
-        if (want > max - sent)
-            want = max - sent;
-        ssize_t n = send(fd, block + at, want, MSG_DONTWAIT | MSG_NOSIGNAL);
-        if (n > 0) {
-            sent += (size_t)n;
-            last = now_ms(c);
-        } else if (n < 0 && errno != EAGAIN && errno != EINTR) {
-            break;
-        }
-    }
-    return sent;
-}
-
 /* Read everything until EOF on k: it must be the flood's bytes, sent of them. */
 static void expect_flood_back(struct ctx *c, struct proc *p, struct conn *k, const char *block,
                               size_t bn, size_t sent, const char *hint, const char *see)
@@ -139,20 +111,14 @@ static void expect_flood_back(struct ctx *c, struct proc *p, struct conn *k, con
      * still has echo pending when it reads the FIN. */
     size_t cap = sent + 65536, got_n = 0, step = 0;
     char *got = xmalloc(cap);
-    int end = ETIMEDOUT, fd = conn_fd(k);
+    int end = ETIMEDOUT;
     long last = now_ms(c);
     while (now_ms(c) - last < 5000) {
-        struct pollfd pf = { fd, POLLIN, 0 };
-        if (poll(&pf, 1, 100) <= 0)
-            continue;
         size_t room = cap - got_n < 65536 ? cap - got_n : 65536;
-        ssize_t r = recv(fd, got + got_n, room, MSG_DONTWAIT);
-        if (r == 0) {
-            end = 0;
-            break;
-        }
-        if (r < 0 && errno != EAGAIN && errno != EINTR) {
-            end = errno;
+        int why = 0;
+        long r = conn_read_some(k, got + got_n, room, 100, &why);
+        if (r == 0 && why != ETIMEDOUT) {
+            end = why;   /* 0: EOF */
             break;
         }
         if (r > 0) {
@@ -195,7 +161,7 @@ static void half_close(struct ctx *c)
     /* Send without reading until nothing more goes; then FIN.  The server
      * has echo pending (send() said EAGAIN) when the FIN comes, and must
      * still send all of it before it closes. */
-    size_t sent = flood(c, k, block, bn, 32u << 20, 300);
+    size_t sent = conn_flood(c, k, block, bn, 32u << 20, 300);
     peer_record(c, 1, "c1: %zu bytes without reading, until send() made no progress for 300 ms",
                 sent);
     conn_half_close(c, k);
@@ -367,41 +333,29 @@ static void backpressure(struct ctx *c)
     long rss0 = prog_rss_kib(p), rss_max = rss0;
     size_t total = 64u << 20, sent = 0, block = 256u << 10;
     char *data = random_bytes(block, 11);
-    int fa = conn_fd(a), fb = conn_fd(b);
     long last_progress = now_ms(c), worst = 0, lines = 0, next_line = now_ms(c);
     peer_record(c, 1, "c1: sends up to 64 MiB and reads nothing; c2 sends a line every 100 ms");
     while (sent < total && now_ms(c) - last_progress < 1000 && now_ms(c) < 8000) {
-        struct pollfd pf = { fa, POLLOUT, 0 };
-        if (poll(&pf, 1, 10) > 0 && (pf.revents & POLLOUT)) {
-            size_t at = sent % block;
-            size_t want = block - at;
-            if (want > total - sent)
-                want = total - sent;
-            ssize_t s = send(fa, data + at, want, MSG_DONTWAIT | MSG_NOSIGNAL);
-            if (s > 0) {
-                sent += (size_t)s;
-                last_progress = now_ms(c);
-            } else if (s < 0 && errno != EAGAIN && errno != EINTR) {
-                FAIL(c, .expected = "c1's connection stays open while it sends",
-                     .observed = str("send() failed after %zu bytes: %s", sent, strerror(errno)),
-                     .hint = "A client that does not read is slow, not broken: stop reading "
-                             "it, don't close it.", .see = "#backpressure");
-            }
-        }
+        size_t at = sent % block;
+        size_t want = block - at;
+        if (want > total - sent)
+            want = total - sent;
+        int err = 0;
+        size_t s = conn_send_now(a, data + at, want, 10, &err);
+        if (s > 0)
+            last_progress = now_ms(c);
+        sent += s;
+        if (err)
+            FAIL(c, .expected = "c1's connection stays open while it sends",
+                 .observed = str("send() failed after %zu bytes: %s", sent, strerror(err)),
+                 .hint = "A client that does not read is slow, not broken: stop reading "
+                         "it, don't close it.", .see = "#backpressure");
         if (now_ms(c) >= next_line) {
             long t = now_ms(c);
             conn_send(c, b, ping, strlen(ping));
-            struct pollfd pb = { fb, POLLIN, 0 };
             char got[64];
-            size_t have = 0;
-            while (have < strlen(ping) && now_ms(c) - t < 1000) {
-                if (poll(&pb, 1, 50) <= 0)
-                    continue;
-                ssize_t r = recv(fb, got + have, sizeof got - have, MSG_DONTWAIT);
-                if (r <= 0)
-                    break;
-                have += (size_t)r;
-            }
+            int end = 0;
+            size_t have = conn_recv_upto(b, got, strlen(ping), 1000, &end);
             long rtt = now_ms(c) - t;
             if (have != strlen(ping) || memcmp(got, ping, have))
                 FAIL(c, .expected = str("c2's line %s back within 200 ms while c1 floods",

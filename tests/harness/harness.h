@@ -235,6 +235,16 @@ void conn_send_pieces(struct ctx *c, struct conn *k, const void *buf,
  * rightly or wrongly stop reading early; judge it by what it did. */
 size_t conn_send_some(struct ctx *c, struct conn *k, const void *buf, size_t n,
                       size_t piece, long pause);
+/* Send as much of buf as the connection takes, waiting at most ms for room:
+ * never blocks longer, never fails, records nothing.  Returns the bytes
+ * sent (0 when there was no room); *err is the errno of a failed send. */
+size_t conn_send_now(struct conn *k, const void *buf, size_t n, long ms, int *err);
+/* A client that sends without reading: block (bn bytes) again and again,
+ * until max bytes went or the program took none for stall_ms (it stopped
+ * reading and every buffer on the way is full).  Returns the bytes sent
+ * (recorded). */
+size_t conn_flood(struct ctx *c, struct conn *k, const void *block, size_t bn, size_t max,
+                  long stall_ms);
 /* TCP_NODELAY: each send leaves at once, however small. */
 void conn_nodelay(struct conn *k);
 /* SO_RCVBUF: a small receive buffer makes a peer that reads slowly (or

@@ -371,6 +371,42 @@ void conn_send_pieces(struct ctx *c, struct conn *k, const void *buf, size_t n,
     }
 }
 
+size_t conn_send_now(struct conn *k, const void *buf, size_t n, long ms, int *err)
+{
+    *err = 0;
+    if (wait_fd(k->fd, POLLOUT, ms) <= 0)
+        return 0;
+    ssize_t r = send(k->fd, buf, n, MSG_DONTWAIT | MSG_NOSIGNAL);
+    if (r > 0)
+        return (size_t)r;
+    if (r < 0 && errno != EAGAIN && errno != EINTR)
+        *err = errno;
+    return 0;
+}
+
+size_t conn_flood(struct ctx *c, struct conn *k, const void *block, size_t bn, size_t max,
+                  long stall_ms)
+{
+    const char *b = block;
+    size_t sent = 0;
+    int err = 0;
+    long last = mono_ms();
+    while (sent < max && !err && mono_ms() - last < stall_ms) {
+        size_t at = sent % bn;
+        size_t want = bn - at;
+        if (want > max - sent)
+            want = max - sent;
+        size_t r = conn_send_now(k, b + at, want, 10, &err);
+        if (r > 0) {
+            sent += r;
+            last = mono_ms();
+        }
+    }
+    record(c, TO_PROG, "c%d: %zu bytes, reading nothing%s", k->id, sent,
+           sent < max ? str(" (then it took no more for %ld ms)", stall_ms) : "");
+    return sent;
+}
+
 size_t conn_send_some(struct ctx *c, struct conn *k, const void *buf, size_t n,
                       size_t piece, long pause)
 {
