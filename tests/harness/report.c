@@ -304,7 +304,7 @@ void report_begin(int format, const char *lesson, const char *program, int ntest
 /* Observations that one fault words in many ways, by the verb that saw it. */
 static const char *symptom_class(const char *observed)
 {
-    static const char *const ended_early[] = { "Connection reset", "EOF", "closed the connection",
+    static const char *const ended_early[] = { "Connection reset", "Broken pipe", "EOF", "closed the connection",
                                                "closed or reset", NULL };
     static const char *const silence[] = { "no byte in", "nothing for", "read nothing for", NULL };
     for (int i = 0; ended_early[i]; i++)
