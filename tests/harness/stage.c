@@ -310,30 +310,31 @@ static _Noreturn void wrong_address(struct ctx *c, struct multi *m, int got)
                          got ? "" : ", and another came to a later address at the same time"));
 }
 
-struct conn *multi_expect_first(struct ctx *c, struct multi *m, long timeout_ms)
+/* The program's first connection or datagram must come to the first
+ * address, and to no other. */
+static void expect_first_address(struct ctx *c, struct multi *m, long timeout_ms)
 {
+    const char *what = m->type == SOCK_STREAM ? "connection" : "datagram";
     int others = 0;
     int got = first_ready(m, timeout_ms, &others);
     if (got < 0)
-        FAIL(c, .expected = str("a connection to %s (%s's first address) within %ld ms",
+        FAIL(c, .expected = str("a %s to %s (%s's first address) within %ld ms", what,
                                 m->addrs[0], m->name, timeout_ms),
-             .observed = str("no connection came to any of %s's %d addresses", m->name, m->n));
+             .observed = str("no %s came to any of %s's %d addresses", what, m->name, m->n));
     if (got || others)
         wrong_address(c, m, got);
+}
+
+struct conn *multi_expect_first(struct ctx *c, struct multi *m, long timeout_ms)
+{
+    expect_first_address(c, m, timeout_ms);
     return expect_accept(c, m->l[0], 500);
 }
 
 struct udp *multi_expect_first_datagram(struct ctx *c, struct multi *m, void *buf, size_t cap,
                                         size_t *n, int *from, long timeout_ms)
 {
-    int others = 0;
-    int got = first_ready(m, timeout_ms, &others);
-    if (got < 0)
-        FAIL(c, .expected = str("a datagram to %s (%s's first address) within %ld ms",
-                                m->addrs[0], m->name, timeout_ms),
-             .observed = str("no datagram came to any of %s's %d addresses", m->name, m->n));
-    if (got || others)
-        wrong_address(c, m, got);
+    expect_first_address(c, m, timeout_ms);
     *n = udp_expect(c, m->u[0], buf, cap, from, 500);
     return m->u[0];
 }
