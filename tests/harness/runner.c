@@ -236,6 +236,11 @@ int main(int argc, char **argv)
                 strerror(errno));
         return 2;
     }
+    /* Absolute: programs start in their scratch directory, and a relative
+     * TMPDIR would then name another place. */
+    char *absolute = realpath(scratch_base, NULL);
+    if (absolute)
+        scratch_base = absolute;
     chmod(scratch_base, 0755);   /* programs run as another uid must reach their own */
     signal(SIGPIPE, SIG_IGN);   /* the peer's own writes must never kill the checker */
     fflush(stdout);
