@@ -56,11 +56,7 @@ static void settle(struct chat *ch)
     for (int i = 0; i < 1000 && ch->base_fds > 0 && prog_running(ch->p) &&
                     prog_fds(ch->p) < want; i++)
         pause_ms(1);
-    /* Asleep twice in a row: a wakeup on its way is not missed. */
-    for (int i = 0, calm = 0; i < 500 && calm < 2 && prog_running(ch->p); i++) {
-        calm = prog_asleep(ch->p) ? calm + 1 : 0;
-        pause_ms(1);
-    }
+    prog_wait_idle(ch->p, 500);
 }
 
 static struct conn *join(struct ctx *c, struct chat *ch)

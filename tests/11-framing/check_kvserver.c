@@ -87,15 +87,6 @@ static void expect_closed(struct ctx *c, struct peer p, const char *why)
              .observed = "the connection stayed open, with no reply");
 }
 
-/* Once the server has dealt with what happened (it waits again, or has
- * exited), it must still run. */
-static void still_serving(struct ctx *c, struct proc *p, const char *after)
-{
-    for (int i = 0; i < 500 && prog_running(p) && !prog_asleep(p); i++)
-        pause_ms(1);
-    expect_still_running(c, p, after);
-}
-
 static void ready_line(struct ctx *c)
 {
     struct peer a = dial(c, server(c, NULL), 1);
@@ -279,7 +270,7 @@ static void framing_broken(struct ctx *c, const char *head, const char *why)
     add_frame(&bad, B("Gkept"));
     conn_send_some(c, a.k, bad.p, bad.n, 0, 0);
     expect_closed(c, a, why);
-    still_serving(c, p, why);
+    expect_still_serving(c, p, why);
     ask(c, b, B("Gkept"), B("+safe"));
     struct peer d = dial(c, port, 3);
     ask(c, d, B("S\x01" "kv"), B("+"));
@@ -344,7 +335,7 @@ static void reset_mid_frame(struct ctx *c)
     struct bytes f = frame(B("S\x01" "xa value that never ends"));
     conn_send(c, a.k, f.p, 9);
     conn_reset(c, a.k);
-    still_serving(c, p, "a client reset its connection in the middle of a frame");
+    expect_still_serving(c, p, "a client reset its connection in the middle of a frame");
     ask(c, b, B("Ga"), B("+b"));
     ask(c, b, B("Gx"), B("!"));
     struct peer d = dial(c, port, 3);
@@ -376,7 +367,7 @@ static void client_gone_before_replies(struct ctx *c)
     conn_wait_sent(a.k, 500);
     conn_reset(c, a.k);
     prog_thaw(c, p);
-    still_serving(c, p, "a client went away without reading its replies");
+    expect_still_serving(c, p, "a client went away without reading its replies");
     ask(c, b, B("S\x01" "kv"), B("+"));
     ask(c, b, B("Gk"), B("+v"));
 }

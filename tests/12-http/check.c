@@ -578,14 +578,6 @@ static void traversal_nul(struct ctx *c)
 
 /* ---- robustness ------------------------------------------------------ */
 
-/* Once it has dealt with what happened, the server must still run. */
-static void still_serving(struct ctx *c, struct proc *p, const char *after)
-{
-    for (int i = 0; i < 500 && prog_running(p) && !prog_asleep(p); i++)
-        pause_ms(2);
-    expect_still_running(c, p, after);
-}
-
 static void reset_mid_request(struct ctx *c)
 {
     struct site s;
@@ -596,7 +588,7 @@ static void reset_mid_request(struct ctx *c)
     conn_reset(c, hconn_conn(h));
     struct hconn *k = http_connect(c, port);
     conn_reset(c, hconn_conn(k));
-    still_serving(c, p, "two clients reset their connections");
+    expect_still_serving(c, p, "two clients reset their connections");
     get_ok(http_connect(c, port), "hello.txt");
 }
 
@@ -620,7 +612,7 @@ static void sigpipe(struct ctx *c)
     conn_half_close(c, hconn_conn(h));
     pause_ms(20);
     conn_reset(c, hconn_conn(h));
-    still_serving(c, p, "a client went away in the middle of a 12 MiB response");
+    expect_still_serving(c, p, "a client went away in the middle of a 12 MiB response");
     get_ok(http_connect(c, port), "hello.txt");
 }
 

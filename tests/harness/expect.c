@@ -115,6 +115,12 @@ void expect_stderr_has(struct ctx *c, struct proc *p, const char *text)
              .see = "#errors");
 }
 
+void expect_still_serving(struct ctx *c, struct proc *p, const char *after)
+{
+    prog_wait_idle(p, 1000);
+    expect_still_running(c, p, after);
+}
+
 void expect_still_running(struct ctx *c, struct proc *p, const char *after)
 {
     if (!prog_running(p)) {

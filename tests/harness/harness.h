@@ -148,6 +148,10 @@ void prog_thaw(struct ctx *c, struct proc *p);
 /* Nonzero when no thread of the program's process group is running or
  * runnable: all wait in a system call (e.g. a send() that cannot go on). */
 int prog_asleep(struct proc *p);
+/* Wait at most ms until the program has dealt with what happened: it has
+ * exited, or all of it waits in a system call (seen twice in a row, so a
+ * wakeup on its way is not missed). */
+void prog_wait_idle(struct proc *p, long ms);
 /* Raise RLIMIT_NOFILE of a running program to n (prlimit). */
 void prog_set_nofile(struct proc *p, long n);
 /* Everything on stdout so far (up to the cap) and its total length. */
@@ -160,6 +164,8 @@ void expect_stdout(struct ctx *c, struct proc *p, const void *want, size_t n);
 void expect_stdout_empty(struct ctx *c, struct proc *p);
 void expect_stderr_has(struct ctx *c, struct proc *p, const char *text);
 void expect_still_running(struct ctx *c, struct proc *p, const char *after);
+/* The same once the server has dealt with what happened (prog_wait_idle). */
+void expect_still_serving(struct ctx *c, struct proc *p, const char *after);
 /* Run argv, expect exit 2, nothing on stdout and a message on stderr. */
 void expect_usage_error(struct ctx *c, const char *const *argv);
 /* expect_usage_error for each of values in turn in place of the argument "%":

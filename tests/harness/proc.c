@@ -611,3 +611,13 @@ int prog_asleep(struct proc *p)
         closedir(d);
     return found && !awake;
 }
+
+void prog_wait_idle(struct proc *p, long ms)
+{
+    long end = mono_ms() + ms;
+    int calm = 0;
+    while (calm < 2 && prog_running(p) && mono_ms() < end) {
+        calm = prog_asleep(p) ? calm + 1 : 0;
+        pause_ms(1);
+    }
+}
