@@ -364,6 +364,18 @@ static void who(FILE *f, const struct sub *s)
     free(id);
 }
 
+/* One side of a matching region: whose file, which lines, the lines. */
+static void show_column(FILE *f, const struct sub *x, int l0, int l1)
+{
+    fputs("<div><div class=\"hdr\">", f);
+    html_text(f, x->j->st->name);
+    fputs(" / ", f);
+    html_text(f, x->j->rel);
+    fprintf(f, ", lines %d-%d</div>", l0, l1);
+    show_lines(f, x, l0, l1);
+    fputs("</div>\n", f);
+}
+
 static void show_pair(FILE *f, const char *pid, int rank, const struct pair *pr, struct sub *subs)
 {
     const struct sub *A = &subs[pr->a], *B = &subs[pr->b];
@@ -381,19 +393,10 @@ static void show_pair(FILE *f, const char *pid, int rank, const struct pair *pr,
     for (int i = 0; i < nr; i++) {
         int la0 = tok_line(A, r[i].a0), la1 = tok_line(A, r[i].a1 + SIM_K - 1);
         int lb0 = tok_line(B, r[i].b0), lb1 = tok_line(B, r[i].b1 + SIM_K - 1);
-        fputs("<div class=\"side\">\n<div><div class=\"hdr\">", f);
-        html_text(f, A->j->st->name);
-        fputs(" / ", f);
-        html_text(f, A->j->rel);
-        fprintf(f, ", lines %d-%d</div>", la0, la1);
-        show_lines(f, A, la0, la1);
-        fputs("</div>\n<div><div class=\"hdr\">", f);
-        html_text(f, B->j->st->name);
-        fputs(" / ", f);
-        html_text(f, B->j->rel);
-        fprintf(f, ", lines %d-%d</div>", lb0, lb1);
-        show_lines(f, B, lb0, lb1);
-        fputs("</div>\n</div>\n", f);
+        fputs("<div class=\"side\">\n", f);
+        show_column(f, A, la0, la1);
+        show_column(f, B, lb0, lb1);
+        fputs("</div>\n", f);
     }
     fputs("<p class=\"small\"><a href=\"#top\">back to the top</a></p>\n</div>\n", f);
 }
