@@ -17,6 +17,7 @@ MAKEFLAGS += -j4 --no-print-directory
 
 LESSONS  := $(notdir $(wildcard lessons/[0-9][0-9]-*))
 HARNESS  := $(wildcard tests/harness/*.c)
+HARNESS_O := $(patsubst tests/harness/%.c,$(BUILD)/harness/%.o,$(HARNESS))
 HARNESS_H := $(wildcard tests/harness/*.h)
 ALL_CHECKERS := $(patsubst tests/%/check.c,$(BUILD)/checkers/check-%,$(wildcard tests/[0-9][0-9]-*/check.c))
 
@@ -31,10 +32,15 @@ all: $(ALL_CHECKERS) $(BUILD)/tools/watch
 # A lesson's checks: check.c (the lesson's table) and, where a lesson has
 # several programs, check_<program>.c beside it.
 .SECONDEXPANSION:
-$(BUILD)/checkers/check-%: $$(wildcard tests/%/check*.[ch]) $(HARNESS) $(HARNESS_H)
+$(BUILD)/checkers/check-%: $$(wildcard tests/%/check*.[ch]) $(HARNESS_O)
 	@mkdir -p $(@D)
 	@echo "building the checker of lesson $*"
-	@$(CC) $(CFLAGS) -Werror -pthread -o $@ $(wildcard tests/$*/check*.c) $(HARNESS)
+	@$(CC) $(CFLAGS) -Werror -pthread -o $@ $(wildcard tests/$*/check*.c) $(HARNESS_O)
+
+# The harness is compiled once and linked into every checker.
+$(BUILD)/harness/%.o: tests/harness/%.c $(HARNESS_H)
+	@mkdir -p $(@D)
+	@$(CC) $(CFLAGS) -Werror -pthread -c -o $@ $<
 
 # P=echoserver checks one program of the lesson.
 check: $(CHECKERS)
