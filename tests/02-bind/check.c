@@ -17,7 +17,7 @@ static int free_low_port(void)
 {
     for (int i = 0; i < 64; i++) {
         int port = 2000 + (int)((getpid() * 131u + i * 977u) % 7900);
-        if (!bind_error(SOCK_STREAM, "0.0.0.0", port, 0) && !bind_error(SOCK_DGRAM, "0.0.0.0", port, 0))
+        if (port_swap_proof(port) && !bind_error(SOCK_STREAM, "0.0.0.0", port, 0) && !bind_error(SOCK_DGRAM, "0.0.0.0", port, 0))
             return port;
     }
     return 0;

@@ -356,7 +356,11 @@ char *scratch_dir(struct ctx *c);
 
 int have_ipv6(void);
 int is_root(void);
-/* A port that was free a moment ago (for tests that must name a port). */
+/* Nonzero unless port's two bytes are equal (257 * k): then a program
+ * that forgets htons() binds the very port it was given, and passes. */
+int port_swap_proof(int port);
+/* A port that was free a moment ago (for tests that must name a port),
+ * never one a forgotten htons() leaves as it is. */
 int free_port(int type);
 /* Bind a socket of type to numeric addr:port (SO_REUSEADDR if reuse) and
  * close it again: 0 if that worked, else the errno (EADDRINUSE ...). */

@@ -1026,16 +1026,31 @@ int bind_error(int type, const char *addr, int port, int reuse)
     return err;
 }
 
+int port_swap_proof(int port)
+{
+    return (port >> 8) != (port & 0xff);
+}
+
 int free_port(int type)
 {
     struct sockaddr_storage ss;
     socklen_t len = sockaddr_make(AF_INET, "0.0.0.0", 0, &ss);
     int port = 0;
-    int fd = socket(AF_INET, type | SOCK_CLOEXEC, 0);
-    if (fd >= 0 && bind(fd, (struct sockaddr *)&ss, len) == 0)
+    /* Held until the end, so that each try gets another port. */
+    int fds[8], n = 0;
+    while (n < 8 && !port) {
+        int fd = socket(AF_INET, type | SOCK_CLOEXEC, 0);
+        if (fd < 0)
+            break;
+        fds[n++] = fd;
+        if (bind(fd, (struct sockaddr *)&ss, len) != 0)
+            break;
         port = port_of(fd);
-    if (fd >= 0)
-        close(fd);
+        if (!port_swap_proof(port))
+            port = 0;
+    }
+    while (n > 0)
+        close(fds[--n]);
     return port;
 }
 
