@@ -164,53 +164,33 @@ static void count_one(struct ctx *c, int port, const void *data, size_t n)
 
 /* ---- has the server accepted the connection? -------------------------- */
 
-/* An established connection waiting in the accept queue has no socket
- * inode yet in /proc/net/tcp; accept() gives it one.  1: accepted, 0: not
- * (yet), -1: this machine does not tell. */
-static int accepted_now(int port, int peer)
+/* Has the server accepted k, not just queued it?  1: yes, 0: not (yet),
+ * -1: this machine does not tell. */
+static int accepted_now(struct conn *k)
 {
-    const char *files[] = { "/proc/net/tcp", "/proc/net/tcp6" };
-    int known = -1;
-    for (int i = 0; i < 2; i++) {
-        FILE *f = fopen(files[i], "r");
-        char line[512];
-        if (!f)
-            continue;
-        known = 0;
-        while (fgets(line, sizeof line, f)) {
-            char local[64], remote[64];
-            unsigned long inode;
-            if (sscanf(line, " %*d: %63s %63s %*x %*x:%*x %*x:%*x %*x %*u %*u %lu", local, remote,
-                       &inode) != 3 || !strchr(local, ':') || !strchr(remote, ':'))
-                continue;
-            if (strtol(strrchr(local, ':') + 1, NULL, 16) == port &&
-                strtol(strrchr(remote, ':') + 1, NULL, 16) == peer && inode) {
-                fclose(f);
-                return 1;
-            }
-        }
-        fclose(f);
-    }
-    return known;
+    struct program_end e;
+    int r = conn_program_end(k, &e);
+    return r == 1 ? e.accepted : r;
 }
 
 /* Wait until the server has accepted k; 1 if it did within ms. */
-static int accepted_within(int port, struct conn *k, long ms)
+static int accepted_within(struct ctx *c, struct conn *k, long ms)
 {
-    for (long t = 0;; t += 5) {
-        int a = accepted_now(port, conn_local_port(k));
-        if (a != 0 || t >= ms)
+    long end = now_ms(c) + ms;
+    for (;;) {
+        int a = accepted_now(k);
+        if (a != 0 || now_ms(c) >= end)
             return a;
         pause_ms(5);
     }
 }
 
-static void wait_accepted(struct ctx *c, int port, struct conn *k)
+static void wait_accepted(struct ctx *c, struct conn *k)
 {
-    int a = accepted_within(port, k, 3000);
+    int a = accepted_within(c, k, 3000);
     if (a < 0) {
-        note(c, "this machine has no /proc/net/tcp: the checker waited 300 ms for the server "
-                "to accept the connection");
+        note(c, "this kernel does not tell whether a connection was accepted (no sock_diag): "
+                "the checker waited 300 ms for the server to accept it");
         pause_ms(300);
     } else if (a == 0) {
         FAIL(c, .expected = "the idle server to accept the connection",
@@ -364,7 +344,7 @@ static void client_gone_before_reply(struct ctx *c)
     int port = server(c, &p);
     struct conn *k1 = tcp_connect(c, AF_INET, port);
     conn_send(c, k1, "count this\n", 11);
-    wait_accepted(c, port, k1);
+    wait_accepted(c, k1);
     /* Its FIN and RST arrive while the server is stopped: when it goes on,
      * it reads the data and the EOF, and its reply goes to a dead peer
      * (EPIPE, and SIGPIPE unless it is ignored). */
@@ -464,13 +444,13 @@ static void signal_mid_request(struct ctx *c, int sig)
     int port = server_to_stop(c, &p);
     struct conn *k1 = tcp_connect(c, AF_INET, port);
     conn_send(c, k1, first, strlen(first));
-    wait_accepted(c, port, k1);
+    wait_accepted(c, k1);
     /* c2 waits in the backlog: not in progress, the server may drop it.  A
      * server that serves several clients at once has accepted it already:
      * then it is in progress too, and gets its reply. */
     struct conn *k2 = tcp_connect(c, AF_INET, port);
     peer_record(c, 0, "c1 pauses for 150 ms: the server waits in recv()");
-    int early = accepted_within(port, k2, 150) == 1;
+    int early = accepted_within(c, k2, 150) == 1;
     if (early)   /* the rest of the pause */
         pause_ms(100);
     long t0 = now_ms(c);
@@ -527,7 +507,7 @@ static void signal_mid_request(struct ctx *c, int sig)
     }
     long t1 = now_ms(c);
     if (!prog_wait_exit(p, 2000)) {
-        int taken = !early && accepted_now(port, conn_local_port(k2)) == 1;
+        int taken = !early && accepted_now(k2) == 1;
         FAIL(c, .expected = str("exit code 0 within %d ms once c1 had its reply", EXIT_MS),
              .observed = taken ? str("it accepted c2 after the %s, and still ran 2000 ms later",
                                      name)
@@ -556,7 +536,7 @@ static void restart_same_port(struct ctx *c)
     struct proc *p;
     int port = server_to_stop(c, &p);
     struct conn *k = tcp_connect(c, AF_INET, port);
-    wait_accepted(c, port, k);
+    wait_accepted(c, k);
     /* Killed with c1 open: its end of c1 (FIN_WAIT2) still holds the port. */
     prog_signal(c, p, SIGKILL);
     prog_wait_exit(p, 2000);

@@ -300,6 +300,16 @@ char *read_to_eof(struct ctx *c, struct conn *k, size_t *n, long timeout_ms);
 char *conn_read_to_end(struct ctx *c, struct conn *k, size_t *n, long timeout_ms, int *end);
 int conn_fd(struct conn *k);
 int conn_local_port(struct conn *k);
+/* The program's end of connection k, as the kernel sees it (diag.c): */
+struct program_end {
+    int accepted;   /* the program has accept()ed it (not just queued) */
+    long rx;        /* bytes it received and has not read yet */
+    long tx;        /* bytes it sent (or holds to send) we have not acknowledged */
+    int state;      /* TCP state (TCP_ESTABLISHED, TCP_CLOSE_WAIT ... <netinet/tcp.h>) */
+};
+/* 1 and *e filled, 0 if the program's end is gone or not there yet, -1 if
+ * this kernel does not tell (no sock_diag). */
+int conn_program_end(struct conn *k, struct program_end *e);
 
 /* A listening peer for client programs.  addr NULL: loopback of family. */
 struct listener;
