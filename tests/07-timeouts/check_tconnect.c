@@ -15,23 +15,6 @@ static struct proc *tconnect(struct ctx *c, const char *host, int port, long t,
         .argv = ARGV("tconnect", host, str("%d", port), str("%ld", t)), .hosts = hosts });
 }
 
-/* A listener on addr:port (0: any) whose accept queue is full: the kernel
- * drops further SYNs, so a connect there gets no answer.  Returns the port. */
-static int silent_listener(struct ctx *c, const char *addr, int port)
-{
-    struct listener *l = tcp_listener_at(c, AF_INET, addr, port, 0);
-    port = listener_port(l);
-    tcp_connect_from(c, "127.0.0.1", addr, port);   /* takes the one place in the queue */
-    int err = 0;
-    tcp_try_connect_from(c, NULL, addr, port, 20, &err);
-    if (err != ETIMEDOUT)
-        skip(c, "this machine answers a connect to a listener whose accept queue is full, "
-                "so a connect that gets no answer cannot be staged");
-    peer_record(c, 0, "%s port %d has a full accept queue: a new connect gets no answer",
-                addr, port);
-    return port;
-}
-
 /* tconnect must end with "Connection timed out", t to t + 300 ms after t0. */
 static void expect_timed_out(struct ctx *c, struct proc *p, long t0, long t, const char *per)
 {
@@ -104,7 +87,7 @@ static void expect_connected(struct ctx *c, struct proc *p, long ms)
 /* `tconnect 127.0.0.1 PORT t` where the connect gets no answer: it must time out. */
 static void unanswered(struct ctx *c, long t)
 {
-    int port = silent_listener(c, "127.0.0.1", 0);
+    int port = stage_silent_address(c, "127.0.0.1", 0, NULL);
     long t0 = now_ms(c);
     expect_timed_out(c, tconnect(c, "127.0.0.1", port, t, NULL), t0, t, NULL);
 }
@@ -157,9 +140,9 @@ static void times_out(struct ctx *c) { unanswered(c, 200); }
 static void one_deadline(struct ctx *c)
 {
     need_private_hosts(c);
-    int port = silent_listener(c, "127.0.0.2", 0);
-    silent_listener(c, "127.0.0.3", port);
-    silent_listener(c, "127.0.0.4", port);
+    int port = stage_silent_address(c, "127.0.0.2", 0, NULL);
+    stage_silent_address(c, "127.0.0.3", port, NULL);
+    stage_silent_address(c, "127.0.0.4", port, NULL);
     long t0 = now_ms(c);
     struct proc *p = tconnect(c, "multi", port, 250,
                               "127.0.0.2 multi\n127.0.0.3 multi\n127.0.0.4 multi\n");

@@ -422,6 +422,7 @@ struct multi {
     int n, port, type;
     struct listener *l[4];      /* SOCK_STREAM */
     struct udp *u[4];           /* SOCK_DGRAM */
+    long silent_ms;             /* multi_stage_silent: addrs[0]'s connect timeout */
 };
 struct multi *multi_stage(struct ctx *c, int type);
 /* The program's first connection must come to the first address: accepted. */
@@ -430,6 +431,28 @@ struct conn *multi_expect_first(struct ctx *c, struct multi *m, long timeout_ms)
  * (*n bytes, sender's port in *from); returns the socket it came to. */
 struct udp *multi_expect_first_datagram(struct ctx *c, struct multi *m, void *buf, size_t cap,
                                         size_t *n, int *from, long timeout_ms);
+
+/* A numeric addr:port (port 0: any) where a connect gets no answer: a
+ * listener whose one-place accept queue is full, so the kernel drops
+ * further SYNs (a client that gives up after ECONNREFUSED only can be
+ * caught without waiting minutes).  Returns the port.  timeout_ms NULL:
+ * nothing else (the program keeps its own deadline).  Otherwise, in this
+ * test's private network only (stage_private_net first; never the
+ * machine's sysctls), the kernel's own connect timeout is shortened from
+ * about 2 minutes: a blocking connect() there fails with ETIMEDOUT after
+ * *timeout_ms (about 2000 ms, 3000 before Linux 6.15).  Skips, saying
+ * why, where that cannot be staged. */
+int stage_silent_address(struct ctx *c, const char *addr, int port, long *timeout_ms);
+/* Rule 5 past an address that does not answer: the name silent.test with
+ * 127.0.0.2 and 127.0.0.3 in a private network; the first in getaddrinfo's
+ * order (addrs[0]) is silent (a blocking connect there times out after
+ * silent_ms), the checker listens on the second (l[1]).  Skips without a
+ * private network or hosts file. */
+struct multi *multi_stage_silent(struct ctx *c);
+/* Program p, just started, must connect to the second address once its
+ * connect to the first failed, within silent_ms + 4000 ms: accepted.  Fails
+ * at once if p ends first. */
+struct conn *multi_expect_second(struct ctx *c, struct multi *m, struct proc *p);
 
 /* The program ends within ms, and not by a signal (SIGPIPE: rule 4). */
 void expect_no_signal_death(struct ctx *c, struct proc *p, long timeout_ms);

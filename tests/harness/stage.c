@@ -32,6 +32,7 @@
 #include "internal.h"
 
 static int in_userns;   /* this test entered a user namespace of its own */
+static int private_net; /* this test is in a network namespace of its own */
 
 static int write_text(const char *path, const char *text)
 {
@@ -138,6 +139,7 @@ void stage_private_net(struct ctx *c)
      * detection is off on loopback): wait for it briefly. */
     for (int i = 0; i < 50 && !have_ipv6(); i++)
         pause_ms(2);
+    private_net = 1;
 }
 
 static int readable_within(int fd, long ms)
@@ -337,6 +339,94 @@ struct udp *multi_expect_first_datagram(struct ctx *c, struct multi *m, void *bu
     expect_first_address(c, m, timeout_ms);
     *n = udp_expect(c, m->u[0], buf, cap, from, 500);
     return m->u[0];
+}
+
+/* ---- rule 5: past an address that does not answer ---------------------- */
+
+/* The kernel's own connect timeout, about 2 minutes (6 SYN retries), made
+ * about 2 s: 1 retry, and no wait longer than 1 s between SYNs
+ * (tcp_rto_max_ms, since Linux 6.15; without it 1 s + 2 s).  Written only
+ * in this test's private network: these sysctls are the namespace's own. */
+static long short_connect_timeout(struct ctx *c)
+{
+    if (!private_net)
+        skip(c, "the checker shortens the kernel's connect timeout only in a private network of "
+                "the test's own (stage_private_net), never the machine's");
+    if (write_text("/proc/sys/net/ipv4/tcp_syn_retries", "1") != 0)
+        skip(c, str("the checker cannot shorten the kernel's connect timeout in its private "
+                    "network (tcp_syn_retries: %s): a connect that gets no answer would take "
+                    "about 2 minutes to fail", strerror(errno)));
+    long t = write_text("/proc/sys/net/ipv4/tcp_rto_max_ms", "1000") == 0 ? 2000 : 3000;
+    peer_record(c, 0, "in the checker's private network a connect that gets no answer fails "
+                      "with ETIMEDOUT after about %ld ms (1 SYN retry)", t);
+    return t;
+}
+
+int stage_silent_address(struct ctx *c, const char *addr, int port, long *timeout_ms)
+{
+    long t = timeout_ms ? short_connect_timeout(c) : 0;
+    int v6 = strchr(addr, ':') != NULL;
+    struct listener *l = tcp_listener_at(c, v6 ? AF_INET6 : AF_INET, addr, port, 0);
+    port = listener_port(l);
+    tcp_connect_from(c, v6 ? "::1" : "127.0.0.1", addr, port);   /* takes the one place */
+    int err = 0;
+    tcp_try_connect_from(c, NULL, addr, port, 20, &err);
+    if (err != ETIMEDOUT)
+        skip(c, "this machine answers a connect to a listener whose accept queue is full, "
+                "so a connect that gets no answer cannot be staged");
+    peer_record(c, 0, "%s port %d has a full accept queue: a new connect gets no answer",
+                addr, port);
+    if (timeout_ms)
+        *timeout_ms = t;
+    return port;
+}
+
+struct multi *multi_stage_silent(struct ctx *c)
+{
+    stage_private_net(c);   /* its sysctls and the ports on 127.0.0.2 and .3 are the test's */
+    struct multi *m = xcalloc(1, sizeof *m);
+    m->type = SOCK_STREAM;
+    m->name = "silent.test";
+    m->hosts = "127.0.0.2 silent.test\n127.0.0.3 silent.test\n";
+    m->addrs = hosts_order(c, m->hosts, m->name, SOCK_STREAM);
+    while (m->addrs[m->n] && m->n < 4)
+        m->n++;
+    if (m->n != 2)
+        skip(c, str("silent.test got %d address(es) under the private hosts file, not 2", m->n));
+    m->port = stage_silent_address(c, m->addrs[0], 0, &m->silent_ms);
+    m->l[1] = tcp_listener_at(c, AF_INET, m->addrs[1], m->port, 5);
+    note(c, "%s has the addresses %s and %s, in getaddrinfo's order; a connect to %s port %d "
+            "gets no answer (it fails with ETIMEDOUT after about %ld ms), the checker listens "
+            "on %s", m->name, m->addrs[0], m->addrs[1], m->addrs[0], m->port, m->silent_ms,
+         m->addrs[1]);
+    return m;
+}
+
+struct conn *multi_expect_second(struct ctx *c, struct multi *m, struct proc *p)
+{
+    long t0 = now_ms(c), limit = m->silent_ms + 4000;
+    const char *expected = str("after the connect to %s (the first address) timed out, a "
+                               "connection to %s (the second) within %ld ms",
+                               m->addrs[0], m->addrs[1], limit);
+    while (!listener_pending(m->l[1], 20)) {
+        if (!prog_running(p) && !listener_pending(m->l[1], 0)) {
+            prog_wait_exit(p, 200);   /* its last words on stderr */
+            long at = prog_exit_ms(p) - t0;
+            FAIL(c, .expected = expected,
+                 .observed = at >= m->silent_ms - 100 ?
+                     str("it ended %ld ms after it started, without connecting to %s: when "
+                         "the connect to %s timed out (about %ld ms), it tried no other address",
+                         at, m->addrs[1], m->addrs[0], m->silent_ms) :
+                     str("it ended %ld ms after it started, without connecting to %s (a "
+                         "connect to %s takes about %ld ms to time out)", at, m->addrs[1],
+                         m->addrs[0], m->silent_ms));
+        }
+        if (now_ms(c) - t0 > limit)
+            FAIL(c, .expected = expected,
+                 .observed = str("no connection came to %s within %ld ms, and the program "
+                                 "still runs", m->addrs[1], limit));
+    }
+    return expect_accept(c, m->l[1], 500);
 }
 
 /* ---- rule 4: nothing dies of SIGPIPE ----------------------------------- */
