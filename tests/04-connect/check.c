@@ -290,6 +290,18 @@ static void several_addresses(struct ctx *c)
     expect_fetched(c, p, text, strlen(text));
 }
 
+static void silent_address(struct ctx *c)
+{
+    struct multi *m = multi_stage_silent(c);
+    const char *text = "past the silent address\n";
+    struct proc *p = prog_start(c, (struct start){
+        .argv = ARGV("fetch", m->name, str("%d", m->port)), .hosts = m->hosts });
+    struct conn *k = multi_expect_second(c, m, p);
+    conn_send(c, k, text, strlen(text));
+    conn_half_close(c, k);
+    expect_fetched(c, p, text, strlen(text));
+}
+
 static void no_arguments(struct ctx *c) { expect_usage_error(c, ARGV("fetch")); }
 static void one_argument(struct ctx *c) { expect_usage_error(c, ARGV("fetch", "127.0.0.1")); }
 static void three_arguments(struct ctx *c)
@@ -404,6 +416,14 @@ static const struct test fetch_tests[] = {
       .run = several_addresses,
       .hint = "Try every address getaddrinfo() returned, in order: when connect() fails, close that "
               "socket and go on with ai_next; only when the list is exhausted is it an error.",
+      .see = "#trying-only-the-first-address" },
+    { .name = "silent-address",
+      .what = "gives the name silent.test two addresses (private /etc/hosts): a connect to the "
+              "first gets no answer and times out after about 2 s, the second accepts",
+      .run = silent_address,
+      .hint = "A connect() that times out (ETIMEDOUT) is one failed address, like a refused "
+              "one (or EHOSTUNREACH, ENETUNREACH): close that socket and try the next address, "
+              "whatever the errno; only when the list is exhausted is it an error.",
       .see = "#trying-only-the-first-address" },
     { .name = "no-arguments",
       .what = "runs `fetch`",

@@ -268,6 +268,19 @@ static void every_address(struct ctx *c)
         .hosts = "127.0.0.1 echohost\n127.0.0.2 echohost\n" }, l, "second address\n");
 }
 
+static void silent_address(struct ctx *c)
+{
+    struct multi *m = multi_stage_silent(c);
+    const char *line = "past the silent address\n";
+    struct proc *p = prog_start_stdin(c, (struct start){
+        .argv = ARGV("echoclient", m->name, str("%d", m->port)), .hosts = m->hosts,
+        .stdout_cap = 1 << 20 }, line, strlen(line));
+    struct conn *k = multi_expect_second(c, m, p);
+    echo_back(c, k, line, strlen(line));
+    expect_exit(c, p, 0, 2000);
+    expect_out(c, p, line, strlen(line));
+}
+
 static void service_name(struct ctx *c)
 {
     /* Port 7 needs privilege: a private network (a user namespace when not root). */
@@ -407,6 +420,14 @@ const struct test echoclient_tests[] = {
       .run = every_address,
       .hint = "When connect() fails, close that socket and try the next address of the getaddrinfo() "
               "list; report the error only when none is left.",
+      .see = "#trying-every-address" },
+    { .name = "silent-address",
+      .what = "HOST has two addresses: a connect to the first gets no answer and times out "
+              "after about 2 s, the second accepts",
+      .run = silent_address,
+      .hint = "A connect() that times out (ETIMEDOUT) is one failed address, like a refused "
+              "one: close that socket and try the next address, whatever the errno; report "
+              "the error only when none is left.",
       .see = "#trying-every-address" },
     { .name = "service-name",
       .what = "runs `echoclient 127.0.0.1 echo`: PORT is a service name (7)",

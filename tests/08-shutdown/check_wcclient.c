@@ -260,6 +260,20 @@ static void every_address(struct ctx *c)
     expect_reply_out(c, p, "1 2 15\n", 7, 0);
 }
 
+static void silent_address(struct ctx *c)
+{
+    struct multi *m = multi_stage_silent(c);
+    const char *in = "past the silent address\n";
+    struct proc *p = prog_start_stdin(c, (struct start){
+        .argv = ARGV("wcclient", m->name, str("%d", m->port)), .hosts = m->hosts,
+        .stdout_cap = 1 << 20 }, in, strlen(in));
+    struct conn *k = multi_expect_second(c, m, p);
+    expect_request(c, k, in, strlen(in));
+    conn_send(c, k, "1 4 24\n", 7);
+    conn_close(c, k);
+    expect_reply_out(c, p, "1 4 24\n", 7, 0);
+}
+
 static void unknown_service(struct ctx *c)
 {
     struct proc *p = prog_start_stdin(c, (struct start){
@@ -376,6 +390,13 @@ const struct test wcclient_tests[] = {
       .run = every_address,
       .hint = "When connect() fails, close that socket and try the next address of the getaddrinfo() "
               "list.",
+      .see = "#trying-every-address" },
+    { .name = "silent-address",
+      .what = "HOST has two addresses: a connect to the first gets no answer and times out "
+              "after about 2 s, the second accepts",
+      .run = silent_address,
+      .hint = "A connect() that times out (ETIMEDOUT) is one failed address, like a refused "
+              "one: close that socket and try the next address, whatever the errno.",
       .see = "#trying-every-address" },
     { .name = "unknown-service",
       .what = "runs `wcclient 127.0.0.1 nosuchservice`",
