@@ -5,7 +5,8 @@
 #   fails every skeleton, and fails each buggy program in tests/NN-name/corpus/ on the
 #   test its first line names.
 #
-# Cases run J at a time (default 4); output is TAP, then "N passed, N failed".
+# Cases run J at a time (default 8; lesson 10's JH, default 2, beside them); output is
+# TAP, then "N passed, N failed".
 # L=03 restricts to one lesson, T=word to cases whose source path contains it.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
