@@ -184,6 +184,17 @@ int prog_threads(struct proc *p);     /* its threads (entries of /proc/PID/task)
 int prog_children(struct proc *p);    /* processes whose parent it is */
 long prog_rss_kib(struct proc *p);    /* resident memory (VmRSS) in KiB */
 int prog_fds(struct proc *p);         /* its open descriptors (/proc/PID/fd) */
+/* Watch a program that should be idle for ms: the CPU it used (-1: not
+ * known) and in how many samples (one each 10 ms) a thread of it was
+ * running or waiting to run.  On a busy machine a spinning program gets
+ * little CPU, but it is runnable in nearly every sample. */
+struct busy {
+    long cpu_ms;
+    int samples, runnable;
+};
+struct busy prog_watch_idle(struct proc *p, long ms);
+/* It spun: more CPU than cpu_limit_ms, or runnable in most samples. */
+int busy_spinning(const struct busy *b, long cpu_limit_ms);
 
 /* ---- a crowd: thousands of clients at once (many.c) ------------------- */
 

@@ -122,3 +122,24 @@ int prog_fds(struct proc *p)
 {
     return entries(p, "fd");
 }
+
+struct busy prog_watch_idle(struct proc *p, long ms)
+{
+    struct busy b = { .cpu_ms = -1 };
+    long before = prog_cpu_ms(p);
+    long end = mono_ms() + ms;
+    while (mono_ms() < end && prog_running(p)) {
+        b.samples++;
+        b.runnable += !prog_asleep(p);
+        pause_ms(10);
+    }
+    long after = prog_cpu_ms(p);
+    if (before >= 0 && after >= 0)
+        b.cpu_ms = after - before;
+    return b;
+}
+
+int busy_spinning(const struct busy *b, long cpu_limit_ms)
+{
+    return b->cpu_ms > cpu_limit_ms || (b->samples >= 10 && b->runnable * 2 > b->samples);
+}
