@@ -37,7 +37,9 @@ $(BUILD)/checkers/check-%: $$(wildcard tests/%/check*.[ch]) $(HARNESS_O)
 	@echo "building the checker of lesson $*"
 	@$(CC) $(CFLAGS) -Werror -pthread -o $@ $(wildcard tests/$*/check*.c) $(HARNESS_O)
 
-# The harness is compiled once and linked into every checker.
+# The harness is compiled once and linked into every checker (and kept:
+# make would delete it as an intermediate file).
+.SECONDARY: $(HARNESS_O)
 $(BUILD)/harness/%.o: tests/harness/%.c $(HARNESS_H)
 	@mkdir -p $(@D)
 	@$(CC) $(CFLAGS) -Werror -pthread -c -o $@ $<
