@@ -44,6 +44,11 @@ extra='
 05-udp-echo udpclient solutions/05-udp-echo/udpclient.c first-address
 07-timeouts rpcclient solutions/07-timeouts/rpcclient.c first-address
 07-timeouts tconnect solutions/07-timeouts/tconnect.c address-order
+04-connect fetch solutions/04-connect/fetch.c silent-address
+04-connect fetch tests/04-connect/corpus/fetch/refused_only.c silent-address
+06-tcp-echo echoclient solutions/06-tcp-echo/echoclient.c silent-address
+08-shutdown wcclient solutions/08-shutdown/wcclient.c silent-address
+08-shutdown wcclient tests/08-shutdown/corpus/wcclient/refused-only.c silent-address
 '
 
 rm -rf "$T"
