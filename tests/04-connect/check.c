@@ -419,7 +419,8 @@ static const struct test fetch_tests[] = {
       .see = "#trying-only-the-first-address" },
     { .name = "silent-address",
       .what = "gives the name silent.test two addresses (private /etc/hosts): a connect to the "
-              "first gets no answer and times out after about 2 s, the second accepts",
+              "first gets no answer, and after 300 ms the checker ends it as a timeout would "
+              "(connect() fails); the second accepts",
       .run = silent_address,
       .hint = "A connect() that times out (ETIMEDOUT) is one failed address, like a refused "
               "one (or EHOSTUNREACH, ENETUNREACH): close that socket and try the next address, "

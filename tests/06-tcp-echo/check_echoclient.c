@@ -422,8 +422,9 @@ const struct test echoclient_tests[] = {
               "list; report the error only when none is left.",
       .see = "#trying-every-address" },
     { .name = "silent-address",
-      .what = "HOST has two addresses: a connect to the first gets no answer and times out "
-              "after about 2 s, the second accepts",
+      .what = "HOST has two addresses: a connect to the first gets no answer, and after "
+              "300 ms the checker ends it as a timeout would (connect() fails); the second "
+              "accepts",
       .run = silent_address,
       .hint = "A connect() that times out (ETIMEDOUT) is one failed address, like a refused "
               "one: close that socket and try the next address, whatever the errno; report "

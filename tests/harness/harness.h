@@ -329,6 +329,13 @@ struct listener *tcp_listener(struct ctx *c, int family, const char *addr,
 /* The same on a chosen port (e.g. a well-known one, as root); skips if it
  * cannot be bound.  addr numeric, or NULL: loopback of family. */
 struct listener *tcp_listener_at(struct ctx *c, int family, const char *addr, int port,
+/* A connect from this network namespace to addr:port that waits for an
+ * answer (SYN_SENT): abort_port 0 returns its local port (0: none).  With
+ * abort_port that local port, it is ended as its timeout would end it
+ * (SOCK_DESTROY: the program's connect() fails, ECONNABORTED); returns
+ * abort_port, or 0 if it ended meanwhile.  -1: sock_diag cannot here.
+ * Never on the machine's own network: see multi_expect_second. */
+int connect_waiting(const char *addr, int port, int abort_port);
                                  int backlog);
 int listener_port(struct listener *l);
 int listener_fd(struct listener *l);   /* to poll it (e.g. while the program runs) */
