@@ -261,7 +261,7 @@ static void waits_for_eof(struct ctx *c)
         peer_record(c, 1, "stdin: 100 lines of input");
         for (int j = 0; j < 100; j++)
             prog_feed(p, line, sizeof line - 1);
-        pause_ms(100);
+        prog_wait_idle(p, 100);   /* it has read them (or ended) */
         expect_held(c, p, SOCK_DGRAM, "127.0.0.1", port);
     }
     expect_done(c, p);
@@ -494,8 +494,9 @@ static const struct test bindaddr[] = {
               "with strtol(s, &end, 10), never base 0, which reads a leading 0 as octal.",
       .see = "#usage-errors" },
     { .name = "waits-for-eof",
-      .what = "runs `bindaddr udp 127.0.0.1 0`, writes lines to its stdin for 300 ms "
-              "(the address must stay bound), then closes stdin: exit 0",
+      .what = "runs `bindaddr udp 127.0.0.1 0`, writes 100 lines to its stdin three times "
+              "(after each, once it has read them, the address must still be bound), then "
+              "closes stdin: exit 0",
       .run = waits_for_eof,
       .hint = "Read stdin until read() returns 0, throwing the bytes away; a single read() returns "
               "as soon as the first line arrives.",
