@@ -52,6 +52,11 @@ struct hconn *http_connect(struct ctx *c, int port);
 /* Send a request (any bytes); remembered for messages. */
 void http_send(struct hconn *h, const char *req);
 void http_send_bytes(struct hconn *h, const char *req, size_t n);
+/* req in pieces of piece bytes, pause ms apart (conn_send_pieces). */
+void http_send_pieces(struct hconn *h, const char *req, size_t piece, long pause);
+/* Only the first n bytes of req; the rest the test sends later itself
+ * (conn_send on hconn_conn).  Failures name all of req. */
+void http_send_part(struct hconn *h, const char *req, size_t n);
 /* Read one response (its head, then Content-Length bytes of body unless
  * head_only or body_apart).  Fails when none comes complete within ms. */
 struct response *http_response(struct hconn *h, int head_only, long ms);

@@ -206,9 +206,28 @@ int conn_id(struct hconn *h) { return h->id; }
 const char *request_of(struct hconn *h) { return h->last; }
 struct conn *hconn_conn(struct hconn *h) { return h->k; }
 
-void http_send_bytes(struct hconn *h, const char *req, size_t n)
+/* Failures name the request the connection carries: all of it, however
+ * it was sent. */
+static void carries(struct hconn *h, const char *req, size_t n)
 {
     h->last = n > 160 ? str("%s (%zu bytes)", escaped(req, n, 120), n) : escaped(req, n, 160);
+}
+
+void http_send_bytes(struct hconn *h, const char *req, size_t n)
+{
+    carries(h, req, n);
+    conn_send(h->c, h->k, req, n);
+}
+
+void http_send_pieces(struct hconn *h, const char *req, size_t piece, long pause)
+{
+    carries(h, req, strlen(req));
+    conn_send_pieces(h->c, h->k, req, strlen(req), piece, pause);
+}
+
+void http_send_part(struct hconn *h, const char *req, size_t n)
+{
+    carries(h, req, strlen(req));
     conn_send(h->c, h->k, req, n);
 }
 
