@@ -262,6 +262,14 @@ size_t conn_send_now(struct conn *k, const void *buf, size_t n, long ms, int *er
  * (recorded). */
 size_t conn_flood(struct ctx *c, struct conn *k, const void *block, size_t bn, size_t max,
                   long stall_ms);
+/* Send total bytes (gigabytes, e.g. past 2^32) made of page (page_len
+ * >= 1 bytes) repeated, cheaply: the pages are spliced into the socket,
+ * not copied from the checker (a send() loop where splice is missing).
+ * Fails if the program closes or resets the connection, reads nothing for
+ * 3 s, or has not read it all within ms.  Recorded: "c1: 4294971392 bytes
+ * of \"a\\n\" repeated". */
+void conn_send_repeated(struct ctx *c, struct conn *k, const void *page, size_t page_len,
+                        uint64_t total, long timeout_ms);
 /* TCP_NODELAY: each send leaves at once, however small. */
 void conn_nodelay(struct conn *k);
 /* SO_RCVBUF: a small receive buffer makes a peer that reads slowly (or
@@ -321,6 +329,13 @@ struct program_end {
 /* 1 and *e filled, 0 if the program's end is gone or not there yet, -1 if
  * this kernel does not tell (no sock_diag). */
 int conn_program_end(struct conn *k, struct program_end *e);
+/* A connect from this network namespace to addr:port that waits for an
+ * answer (SYN_SENT): abort_port 0 returns its local port (0: none).  With
+ * abort_port that local port, it is ended as its timeout would end it
+ * (SOCK_DESTROY: the program's connect() fails, ECONNABORTED); returns
+ * abort_port, or 0 if it ended meanwhile.  -1: sock_diag cannot here.
+ * Never on the machine's own network: see multi_expect_second. */
+int connect_waiting(const char *addr, int port, int abort_port);
 
 /* A listening peer for client programs.  addr NULL: loopback of family. */
 struct listener;
@@ -329,13 +344,6 @@ struct listener *tcp_listener(struct ctx *c, int family, const char *addr,
 /* The same on a chosen port (e.g. a well-known one, as root); skips if it
  * cannot be bound.  addr numeric, or NULL: loopback of family. */
 struct listener *tcp_listener_at(struct ctx *c, int family, const char *addr, int port,
-/* A connect from this network namespace to addr:port that waits for an
- * answer (SYN_SENT): abort_port 0 returns its local port (0: none).  With
- * abort_port that local port, it is ended as its timeout would end it
- * (SOCK_DESTROY: the program's connect() fails, ECONNABORTED); returns
- * abort_port, or 0 if it ended meanwhile.  -1: sock_diag cannot here.
- * Never on the machine's own network: see multi_expect_second. */
-int connect_waiting(const char *addr, int port, int abort_port);
                                  int backlog);
 int listener_port(struct listener *l);
 int listener_fd(struct listener *l);   /* to poll it (e.g. while the program runs) */
