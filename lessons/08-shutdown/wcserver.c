@@ -64,10 +64,12 @@ static int parse_port(const char *s)
  * words and bytes as wc does, then send `L W B\n` and return. Bytes are
  * bytes: NUL and bytes >= 0x80 are part of words; only the six separators
  * of the contract end a word, whatever the locale; a word may be split
- * across two reads. A signal while you read is not a reason to drop this
- * client; an error ends this client only.
- * Read: README "What a word is", "Counting across reads", "Signed char",
- * "NUL bytes", "Replying before the end", "EINTR in recv"; man 2 recv. */
+ * across two reads; a client may send more than 4 GiB, and the counting
+ * runs for every byte. A signal while you read is not a reason to drop
+ * this client; an error ends this client only.
+ * Read: README "What a word is", "Counts past 4 GiB", "Counting across
+ * reads", "Signed char", "NUL bytes", "Replying before the end", "EINTR
+ * in recv"; man 2 recv. */
 
 /* TODO(3): stopping cleanly. On SIGTERM or SIGINT the server finishes the
  * client it is serving, stops accepting, and exits 0, promptly even when

@@ -253,6 +253,76 @@ static void large_input(struct ctx *c)
     count_one(c, server(c, NULL), data, n);
 }
 
+/* ---- past 4 GiB ---------------------------------------------------------- */
+
+/* 2^32 + 4096 bytes of "a\n": L = W = 2^31 + 2048, B = 2^32 + 4096.  Why
+ * that page: an int L or W (the commonest mistake, even beside a 64-bit B)
+ * goes past 2^31 - 1 and prints negative with %d, and a 32-bit B (int or
+ * unsigned) wraps to 4096.  A page of "\n" alone would take L past 2^32
+ * instead (an unsigned L beside a 64-bit B) but leave W at 0, so an int W
+ * would pass: "a\n" catches a 32-bit int in any of the three counts and a
+ * 32-bit unsigned B.  An unsigned L or W beside a 64-bit B needs 8 GiB
+ * (W past 2^32): twice the cost for a rarer mix. */
+#define BIG_B ((1ull << 32) + 4096)
+/* The cost is the server's counting, 4 GiB of it: the solution takes 4.5 s,
+ * the good programs (isspace(), a table, a 4 KiB buffer) 7 to 8 s; with two
+ * busy processes on a 2-core machine, 8 s and 12 s.  20 s let any program
+ * pass that counts at 210 MiB/s; a function call per byte (getc(),
+ * memchr()) is slower.  The watchdog stops a test at 25 s: 20 s, the
+ * reply's 3 s and the start fit in it. */
+#define BIG_MS 20000
+
+/* Why the counts in a reply to BIG_B bytes of "a\n" are wrong, "" if it
+ * holds no three numbers: which went negative (an int printed with %d),
+ * which are the right one modulo 2^32 (a 32-bit count), which are off. */
+static const char *big_counts_wrong(const char *reply)
+{
+    long long n[3];
+    const unsigned long long right[3] = { BIG_B / 2, BIG_B / 2, BIG_B };
+    const char *names[3] = { "L", "W", "B" };
+    const char *how[3] = { " went past 2^31 - 1 and turned negative (an int: undefined "
+                           "behaviour)", " wrapped at 2^32 (a 32-bit count)", " wrong" };
+    const char *which[3] = { "", "", "" };
+    if (sscanf(reply, "%lld %lld %lld", &n[0], &n[1], &n[2]) != 3)
+        return "";
+    for (int i = 0; i < 3; i++) {
+        int kind = 2;
+        if (n[i] >= 0 && (unsigned long long)n[i] == right[i])
+            continue;
+        if (n[i] < 0 && n[i] == (long long)(int32_t)(uint32_t)right[i])
+            kind = 0;
+        else if (n[i] == (long long)(uint32_t)right[i])
+            kind = 1;
+        which[kind] = str("%s%s%s", which[kind], *which[kind] ? " and " : "", names[i]);
+    }
+    const char *why = "";
+    for (int k = 0; k < 3; k++)
+        if (*which[k])
+            why = str("%s%s%s%s", why, *why ? "; " : ": ", which[k], how[k]);
+    return why;
+}
+
+static void past_4_gib(struct ctx *c)
+{
+    const char *want = str("%llu %llu %llu\n", BIG_B / 2, BIG_B / 2, BIG_B);
+    const char *expected = str("the reply %s, then EOF", escaped(want, strlen(want), 60));
+    struct conn *k = tcp_connect(c, AF_INET, server(c, NULL));
+    conn_send_repeated(c, k, "a\n", 2, BIG_B, BIG_MS);
+    conn_half_close(c, k);
+    size_t len;
+    int end;
+    char *got = conn_read_to_end(c, k, &len, 3000, &end);
+    if (len == strlen(want) && !memcmp(got, want, len) && end == 0)
+        return;
+    if (!len)
+        FAIL(c, .expected = expected,
+             .observed = end == 0 ? "EOF without a reply: the server closed the connection"
+                       : end == ETIMEDOUT ? "nothing for 3000 ms after the client's FIN"
+                                          : str("no reply, then %s", strerror(end)));
+    FAIL(c, .expected = expected,
+         .observed = str("the reply %s%s", escaped(got, len, 80), big_counts_wrong(got)));
+}
+
 static void one_byte_pieces(struct ctx *c)
 {
     const char *text = "split words\nacross\tmany pieces";
@@ -598,6 +668,16 @@ const struct test wcserver_tests[] = {
       .hint = "Count as the data come, in a fixed buffer: no need to keep it all. Counters are "
               "uint64_t, printed with PRIu64.",
       .see = "#counting-across-reads" },
+    /* Seconds long: early in the table, so the runner's other slots run
+     * the rest beside it. */
+    { .name = "past-4-gib",
+      .what = "sends 2^32 + 4096 bytes of \"a\\n\" (4 GiB and a page), then FIN: \"2147485696 "
+              "2147485696 4294971392\\n\"",
+      .run = past_4_gib,
+      .hint = "Counts past 2^32 need 64 bits: uint64_t lines, words, bytes, printed with PRIu64. An "
+              "int stops at 2^31 - 1 (2 GiB) and overflowing it is undefined behaviour; unsigned "
+              "wraps at 2^32 (4 GiB).",
+      .see = "#counts-past-4-gib" },
     { .name = "one-byte-pieces",
       .what = "sends \"split words\\nacross\\tmany pieces\" one byte at a time",
       .run = one_byte_pieces,
