@@ -263,9 +263,7 @@ size_t conn_send_now(struct conn *k, const void *buf, size_t n, long ms, int *er
 size_t conn_flood(struct ctx *c, struct conn *k, const void *block, size_t bn, size_t max,
                   long stall_ms);
 /* Send total bytes (gigabytes, e.g. past 2^32) made of page (page_len
- * >= 1 bytes) repeated, cheaply: the pages are spliced into the socket,
- * not copied from the checker (a send() loop where splice is missing).
- * Fails if the program closes or resets the connection, reads nothing for
+ * >= 1 bytes) repeated, from one megabyte of memory.  Fails if the program closes or resets the connection, reads nothing for
  * 3 s, or has not read it all within ms.  Recorded: "c1: 4294971392 bytes
  * of \"a\\n\" repeated". */
 void conn_send_repeated(struct ctx *c, struct conn *k, const void *page, size_t page_len,
