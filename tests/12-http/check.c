@@ -683,137 +683,237 @@ static void bad_port(struct ctx *c)
 }
 
 const struct test httpd_tests[] = {
-    { "get-file", "GET /hello.txt HTTP/1.1", get_file,
-      "A 200 response: \"HTTP/1.1 200 OK\\r\\n\", Content-Type, Content-Length (the file's "
-      "size), an empty line, then the file's bytes.", "#http-messages" },
-    { "silent-client", "c1 connects and sends nothing; c2 is served meanwhile, then waits: each "
-      "must be closed about 5 s later (c1 after connecting, c2 after its last response)",
-      silent_client,
-      "A client that sends nothing must not hold up the others (a thread per connection, or "
-      "poll()), and a connection without a complete request head for 5 s is closed.",
-      "#the-5-second-deadline" },
-    { "trickle", "sends a request head one byte every 400 ms, never finishing it: closed about "
-      "5 s after connecting", trickle,
-      "The 5 seconds are a deadline, fixed when you start waiting for the head: a byte that "
-      "arrives does not give the client 5 more seconds.", "#the-5-second-deadline" },
-    { "deadline-rearmed", "three requests on one connection, 2.8 s apart (the last 5.6 s after "
-      "it opened)", deadline_rearmed,
-      "The 5 seconds start again after each response: a connection that keeps sending requests "
-      "stays open however long it lasts.", "#the-5-second-deadline" },
-    { "content-types", "GETs a file of each extension of the contract's table (and a few "
-      "others) on one connection", content_types,
-      "Content-Type from the extension after the last dot, with the table of the contract.",
-      "#content-type" },
-    { "binary-file", "GETs 256 KiB of random bytes (NULs included)", binary_file,
-      "A file is bytes, not a string: read() and send() counts, never strlen() or fgets().",
-      "#large-files" },
-    { "big-file", "GETs a 100 MiB file and compares every byte, then GETs another file on the "
-      "same connection", big_file,
-      "Stream the file: read a buffer, send all of it, repeat (or sendfile() in a loop); never "
-      "the whole file in memory, never one send() for all.", "#large-files" },
-    { "head-request", "HEAD /docs/guide.txt, then GET /hello.txt on the same connection",
-      head_request,
-      "HEAD: the same status and headers as GET, and no body at all.", "#head" },
-    { "directory-index", "GETs /, /docs/ and /docs", directory_index,
-      "A target naming a directory is answered with its index.html.", "#directories" },
-    { "directory-without-index", "GETs /empty/ and /empty, a directory without index.html",
-      directory_without_index,
-      "A directory without index.html is 404: no listing, no empty 200.", "#directories" },
-    { "not-found", "GETs four paths that do not exist, then a file, on one connection",
-      not_found,
-      "404 with a Content-Length (an error page has a body too), and the connection stays "
-      "open.", "#content-length" },
-    { "method-not-allowed", "POST, DELETE, PUT and BREW /hello.txt, then a GET, on one "
-      "connection", method_not_allowed,
-      "Any method but GET and HEAD: 405 with the header \"Allow: GET, HEAD\"; the connection "
-      "goes on.", "#methods" },
-    { "bad-request", "six malformed request lines, each on its own connection", bad_request,
-      "METHOD SP TARGET SP VERSION, exactly: no third space, TARGET starting with '/', VERSION "
-      "HTTP/1.0 or HTTP/1.1. Otherwise 400 with \"Connection: close\", then close.",
-      "#bad-requests" },
-    { "head-limit", "a request head of exactly 8192 bytes", head_limit,
-      "8192 bytes is the most a head may have, and still allowed.", "#the-8192-byte-limit" },
-    { "head-too-large", "a request head of 8193 bytes; then 256 KiB of header lines without "
-      "an end", head_too_large,
-      "Keep at most 8192 bytes of head: when they are full and no empty line came, answer 431 "
-      "with \"Connection: close\" and close.", "#the-8192-byte-limit" },
-    { "query-ignored", "GETs with a query (?lang=en, ?next=../../secret.txt)", query_ignored,
-      "The query names no file: cut the target at the first '?'.", "#the-target" },
-    { "percent-decoding", "GETs /with%20space.txt, /%68ello.txt and /percent%2541.txt",
-      percent_decoding,
-      "Decode each %XX once: %2541 becomes %41, not A.", "#the-target" },
-    { "dots-in-names", "GETs /v1..2.txt, a name with two dots in it", dots_in_names,
-      "Only a whole \"..\" segment (between slashes) climbs: look at segments, not at the "
-      "substring \"..\".", "#path-traversal" },
-    { "keep-alive", "three HTTP/1.1 requests on one connection, then one with "
-      "\"Connection: close\"", keep_alive,
-      "HTTP/1.1 keeps the connection open for the next request, until a request says "
-      "\"Connection: close\": then answer with \"Connection: close\" and close.", "#keep-alive" },
-    { "http10-close", "an HTTP/1.0 request without a Connection header", http10_close,
-      "HTTP/1.0 closes after each response unless the request said "
-      "\"Connection: keep-alive\"; the response says \"Connection: close\".", "#keep-alive" },
-    { "http10-keep-alive", "two HTTP/1.0 requests with \"Connection: keep-alive\", then one "
-      "without", http10_keep_alive,
-      "HTTP/1.0 with \"Connection: keep-alive\" keeps the connection open.", "#keep-alive" },
-    { "connection-case", "\"connection: CLOSE\" on HTTP/1.1; \"CONNECTION: Keep-Alive\" on "
-      "HTTP/1.0", connection_case,
-      "Header names and the Connection value ignore case: strcasecmp(), strncasecmp().",
-      "#keep-alive" },
-    { "pipelined", "four requests (GET, HEAD, GET, a 404) in one send", pipelined,
-      "Bytes after one request's empty line are the next request: keep them in the buffer "
-      "and answer each, in order.", "#pipelining" },
-    { "pipelined-many", "300 requests in one send (over 8192 bytes in all), the last with "
-      "\"Connection: close\"", pipelined_many,
-      "The 8192-byte limit is for one head, not for all that arrived: take each head out of "
-      "the buffer once answered.", "#pipelining" },
-    { "bare-lf", "a request whose lines end with a bare \\n", bare_lf,
-      "Lines end with \\r\\n, but a bare \\n is accepted too: the head ends at \\n\\n or "
-      "\\n\\r\\n.", "#http-messages" },
-    { "split-request", "sends a request in 1-byte pieces", split_request,
-      "One recv() is not one request: keep receiving into the buffer until the empty line "
-      "has come.", "#http-messages" },
-    { "others-served", "c1 sends half a request and waits; c2 sends two requests; then c1 "
-      "finishes its own", others_served,
-      "A slow client must not hold up the others: a thread per connection, or poll().",
-      "#serving-several-clients" },
-    { "traversal-dotdot", "GETs /../secret.txt, /docs/../../secret.txt, /docs/../hello.txt "
-      "and others with a \"..\" segment", traversal_dotdot,
-      "Refuse (404 or 403) any path with a \"..\" segment, even one that would stay inside DIR.",
-      "#path-traversal" },
-    { "traversal-encoded", "GETs /%2e%2e/secret.txt, /%2E%2e/..., /..%2fsecret.txt and other "
-      "escaped forms", traversal_encoded,
-      "Check for \"..\" AFTER decoding %XX: %2e%2e is \"..\" and %2f is '/'.",
-      "#path-traversal" },
-    { "traversal-symlink", "GETs symbolic links inside DIR that lead out of it (to a file, a "
-      "directory, a sibling www2/, an index.html)", traversal_symlink,
-      "Resolve the path (realpath()) and check the result is under realpath(DIR) followed by "
-      "'/' (\"/srv/www2\" is not under \"/srv/www\"), or open it component by component with "
-      "openat(O_NOFOLLOW).", "#path-traversal" },
-    { "traversal-nul", "GETs /hello.txt%00.png and other paths holding %00", traversal_nul,
-      "A decoded NUL cuts a C string: \"/hello.txt\\0.png\" opens hello.txt. Refuse a path "
-      "holding a NUL (the decoded length differs from strlen()).", "#path-traversal" },
-    { "reset-mid-request", "c1 sends half a request and resets; c2 connects and resets; c3 "
-      "asks for a file", reset_mid_request,
-      "A reset or EOF ends that connection only: close it and go on serving.",
-      "#one-clients-errors" },
-    { "sigpipe", "asks for a 12 MiB file, reads 4 KiB, half-closes and resets; then another "
-      "client asks for a file", sigpipe,
-      "Sending to a client that has gone raises SIGPIPE, which kills the server: "
-      "signal(SIGPIPE, SIG_IGN) at the start (or MSG_NOSIGNAL on every send()).", "#sigpipe" },
-    { "many-clients", "48 clients one after another (200, 404, HEAD, 405, 400, 403...), the "
-      "server limited to 16 descriptors", many_clients,
-      "Close the file on every path out (404 after open(), a failed send...), and the "
-      "connection when it ends.", "#descriptor-leaks" },
-    { "not-a-directory", "runs httpd with DIR a regular file, then a missing path",
-      not_a_directory,
-      "Check DIR at the start (stat() and S_ISDIR, or realpath()): a reason on stderr, exit 1.",
-      "#usage-errors" },
-    { "no-arguments", "runs `httpd` and `httpd 0`", no_arguments, NULL, "#usage-errors" },
-    { "extra-argument", "runs `httpd 0 DIR 1`", extra_argument, NULL, "#usage-errors" },
-    { "bad-port", "runs httpd with PORT http, 80x, -1, 65536 and 000080", bad_port,
-      "PORT is 1 to 5 decimal digits, at most 65535: check every character, print a usage "
-      "line on stderr and exit(2).", "#usage-errors" },
-    { NULL },
+    { .name = "get-file",
+      .what = "GET /hello.txt HTTP/1.1",
+      .run = get_file,
+      .hint = "A 200 response: \"HTTP/1.1 200 OK\\r\\n\", Content-Type, Content-Length (the file's "
+              "size), an empty line, then the file's bytes.",
+      .see = "#http-messages" },
+    { .name = "silent-client",
+      .what = "c1 connects and sends nothing; c2 is served meanwhile, then waits: each "
+              "must be closed about 5 s later (c1 after connecting, c2 after its last response)",
+      .run = silent_client,
+      .hint = "A client that sends nothing must not hold up the others (a thread per connection, or "
+              "poll()), and a connection without a complete request head for 5 s is closed.",
+      .see = "#the-5-second-deadline" },
+    { .name = "trickle",
+      .what = "sends a request head one byte every 400 ms, never finishing it: closed about "
+              "5 s after connecting",
+      .run = trickle,
+      .hint = "The 5 seconds are a deadline, fixed when you start waiting for the head: a byte that "
+              "arrives does not give the client 5 more seconds.",
+      .see = "#the-5-second-deadline" },
+    { .name = "deadline-rearmed",
+      .what = "three requests on one connection, 2.8 s apart (the last 5.6 s after "
+              "it opened)",
+      .run = deadline_rearmed,
+      .hint = "The 5 seconds start again after each response: a connection that keeps sending requests "
+              "stays open however long it lasts.",
+      .see = "#the-5-second-deadline" },
+    { .name = "content-types",
+      .what = "GETs a file of each extension of the contract's table (and a few "
+              "others) on one connection",
+      .run = content_types,
+      .hint = "Content-Type from the extension after the last dot, with the table of the contract.",
+      .see = "#content-type" },
+    { .name = "binary-file",
+      .what = "GETs 256 KiB of random bytes (NULs included)",
+      .run = binary_file,
+      .hint = "A file is bytes, not a string: read() and send() counts, never strlen() or fgets().",
+      .see = "#large-files" },
+    { .name = "big-file",
+      .what = "GETs a 100 MiB file and compares every byte, then GETs another file on the "
+              "same connection",
+      .run = big_file,
+      .hint = "Stream the file: read a buffer, send all of it, repeat (or sendfile() in a loop); never "
+              "the whole file in memory, never one send() for all.",
+      .see = "#large-files" },
+    { .name = "head-request",
+      .what = "HEAD /docs/guide.txt, then GET /hello.txt on the same connection",
+      .run = head_request,
+      .hint = "HEAD: the same status and headers as GET, and no body at all.",
+      .see = "#head" },
+    { .name = "directory-index",
+      .what = "GETs /, /docs/ and /docs",
+      .run = directory_index,
+      .hint = "A target naming a directory is answered with its index.html.",
+      .see = "#directories" },
+    { .name = "directory-without-index",
+      .what = "GETs /empty/ and /empty, a directory without index.html",
+      .run = directory_without_index,
+      .hint = "A directory without index.html is 404: no listing, no empty 200.",
+      .see = "#directories" },
+    { .name = "not-found",
+      .what = "GETs four paths that do not exist, then a file, on one connection",
+      .run = not_found,
+      .hint = "404 with a Content-Length (an error page has a body too), and the connection stays "
+              "open.",
+      .see = "#content-length" },
+    { .name = "method-not-allowed",
+      .what = "POST, DELETE, PUT and BREW /hello.txt, then a GET, on one "
+              "connection",
+      .run = method_not_allowed,
+      .hint = "Any method but GET and HEAD: 405 with the header \"Allow: GET, HEAD\"; the connection "
+              "goes on.",
+      .see = "#methods" },
+    { .name = "bad-request",
+      .what = "six malformed request lines, each on its own connection",
+      .run = bad_request,
+      .hint = "METHOD SP TARGET SP VERSION, exactly: no third space, TARGET starting with '/', VERSION "
+              "HTTP/1.0 or HTTP/1.1. Otherwise 400 with \"Connection: close\", then close.",
+      .see = "#bad-requests" },
+    { .name = "head-limit",
+      .what = "a request head of exactly 8192 bytes",
+      .run = head_limit,
+      .hint = "8192 bytes is the most a head may have, and still allowed.",
+      .see = "#the-8192-byte-limit" },
+    { .name = "head-too-large",
+      .what = "a request head of 8193 bytes; then 256 KiB of header lines without "
+              "an end",
+      .run = head_too_large,
+      .hint = "Keep at most 8192 bytes of head: when they are full and no empty line came, answer 431 "
+              "with \"Connection: close\" and close.",
+      .see = "#the-8192-byte-limit" },
+    { .name = "query-ignored",
+      .what = "GETs with a query (?lang=en, ?next=../../secret.txt)",
+      .run = query_ignored,
+      .hint = "The query names no file: cut the target at the first '?'.",
+      .see = "#the-target" },
+    { .name = "percent-decoding",
+      .what = "GETs /with%20space.txt, /%68ello.txt and /percent%2541.txt",
+      .run = percent_decoding,
+      .hint = "Decode each %XX once: %2541 becomes %41, not A.",
+      .see = "#the-target" },
+    { .name = "dots-in-names",
+      .what = "GETs /v1..2.txt, a name with two dots in it",
+      .run = dots_in_names,
+      .hint = "Only a whole \"..\" segment (between slashes) climbs: look at segments, not at the "
+              "substring \"..\".",
+      .see = "#path-traversal" },
+    { .name = "keep-alive",
+      .what = "three HTTP/1.1 requests on one connection, then one with "
+              "\"Connection: close\"",
+      .run = keep_alive,
+      .hint = "HTTP/1.1 keeps the connection open for the next request, until a request says "
+              "\"Connection: close\": then answer with \"Connection: close\" and close.",
+      .see = "#keep-alive" },
+    { .name = "http10-close",
+      .what = "an HTTP/1.0 request without a Connection header",
+      .run = http10_close,
+      .hint = "HTTP/1.0 closes after each response unless the request said "
+              "\"Connection: keep-alive\"; the response says \"Connection: close\".",
+      .see = "#keep-alive" },
+    { .name = "http10-keep-alive",
+      .what = "two HTTP/1.0 requests with \"Connection: keep-alive\", then one "
+              "without",
+      .run = http10_keep_alive,
+      .hint = "HTTP/1.0 with \"Connection: keep-alive\" keeps the connection open.",
+      .see = "#keep-alive" },
+    { .name = "connection-case",
+      .what = "\"connection: CLOSE\" on HTTP/1.1; \"CONNECTION: Keep-Alive\" on "
+              "HTTP/1.0",
+      .run = connection_case,
+      .hint = "Header names and the Connection value ignore case: strcasecmp(), strncasecmp().",
+      .see = "#keep-alive" },
+    { .name = "pipelined",
+      .what = "four requests (GET, HEAD, GET, a 404) in one send",
+      .run = pipelined,
+      .hint = "Bytes after one request's empty line are the next request: keep them in the buffer "
+              "and answer each, in order.",
+      .see = "#pipelining" },
+    { .name = "pipelined-many",
+      .what = "300 requests in one send (over 8192 bytes in all), the last with "
+              "\"Connection: close\"",
+      .run = pipelined_many,
+      .hint = "The 8192-byte limit is for one head, not for all that arrived: take each head out of "
+              "the buffer once answered.",
+      .see = "#pipelining" },
+    { .name = "bare-lf",
+      .what = "a request whose lines end with a bare \\n",
+      .run = bare_lf,
+      .hint = "Lines end with \\r\\n, but a bare \\n is accepted too: the head ends at \\n\\n or "
+              "\\n\\r\\n.",
+      .see = "#http-messages" },
+    { .name = "split-request",
+      .what = "sends a request in 1-byte pieces",
+      .run = split_request,
+      .hint = "One recv() is not one request: keep receiving into the buffer until the empty line "
+              "has come.",
+      .see = "#http-messages" },
+    { .name = "others-served",
+      .what = "c1 sends half a request and waits; c2 sends two requests; then c1 "
+              "finishes its own",
+      .run = others_served,
+      .hint = "A slow client must not hold up the others: a thread per connection, or poll().",
+      .see = "#serving-several-clients" },
+    { .name = "traversal-dotdot",
+      .what = "GETs /../secret.txt, /docs/../../secret.txt, /docs/../hello.txt "
+              "and others with a \"..\" segment",
+      .run = traversal_dotdot,
+      .hint = "Refuse (404 or 403) any path with a \"..\" segment, even one that would stay inside DIR.",
+      .see = "#path-traversal" },
+    { .name = "traversal-encoded",
+      .what = "GETs /%2e%2e/secret.txt, /%2E%2e/..., /..%2fsecret.txt and other "
+              "escaped forms",
+      .run = traversal_encoded,
+      .hint = "Check for \"..\" AFTER decoding %XX: %2e%2e is \"..\" and %2f is '/'.",
+      .see = "#path-traversal" },
+    { .name = "traversal-symlink",
+      .what = "GETs symbolic links inside DIR that lead out of it (to a file, a "
+              "directory, a sibling www2/, an index.html)",
+      .run = traversal_symlink,
+      .hint = "Resolve the path (realpath()) and check the result is under realpath(DIR) followed by "
+              "'/' (\"/srv/www2\" is not under \"/srv/www\"), or open it component by component with "
+              "openat(O_NOFOLLOW).",
+      .see = "#path-traversal" },
+    { .name = "traversal-nul",
+      .what = "GETs /hello.txt%00.png and other paths holding %00",
+      .run = traversal_nul,
+      .hint = "A decoded NUL cuts a C string: \"/hello.txt\\0.png\" opens hello.txt. Refuse a path "
+              "holding a NUL (the decoded length differs from strlen()).",
+      .see = "#path-traversal" },
+    { .name = "reset-mid-request",
+      .what = "c1 sends half a request and resets; c2 connects and resets; c3 "
+              "asks for a file",
+      .run = reset_mid_request,
+      .hint = "A reset or EOF ends that connection only: close it and go on serving.",
+      .see = "#one-clients-errors" },
+    { .name = "sigpipe",
+      .what = "asks for a 12 MiB file, reads 4 KiB, half-closes and resets; then another "
+              "client asks for a file",
+      .run = sigpipe,
+      .hint = "Sending to a client that has gone raises SIGPIPE, which kills the server: "
+              "signal(SIGPIPE, SIG_IGN) at the start (or MSG_NOSIGNAL on every send()).",
+      .see = "#sigpipe" },
+    { .name = "many-clients",
+      .what = "48 clients one after another (200, 404, HEAD, 405, 400, 403...), the "
+              "server limited to 16 descriptors",
+      .run = many_clients,
+      .hint = "Close the file on every path out (404 after open(), a failed send...), and the "
+              "connection when it ends.",
+      .see = "#descriptor-leaks" },
+    { .name = "not-a-directory",
+      .what = "runs httpd with DIR a regular file, then a missing path",
+      .run = not_a_directory,
+      .hint = "Check DIR at the start (stat() and S_ISDIR, or realpath()): a reason on stderr, exit 1.",
+      .see = "#usage-errors" },
+    { .name = "no-arguments",
+      .what = "runs `httpd` and `httpd 0`",
+      .run = no_arguments,
+      .hint = NULL,
+      .see = "#usage-errors" },
+    { .name = "extra-argument",
+      .what = "runs `httpd 0 DIR 1`",
+      .run = extra_argument,
+      .hint = NULL,
+      .see = "#usage-errors" },
+    { .name = "bad-port",
+      .what = "runs httpd with PORT http, 80x, -1, 65536 and 000080",
+      .run = bad_port,
+      .hint = "PORT is 1 to 5 decimal digits, at most 65535: check every character, print a usage "
+              "line on stderr and exit(2).",
+      .see = "#usage-errors" },
+    { .name = NULL },
 };
 
 const struct lesson LESSON = {
