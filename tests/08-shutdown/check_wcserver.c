@@ -265,12 +265,13 @@ static void large_input(struct ctx *c)
  * (W past 2^32): twice the cost for a rarer mix. */
 #define BIG_B ((1ull << 32) + 4096)
 /* The cost is the server's counting, 4 GiB of it: the solution takes 4.5 s,
- * the good programs (isspace(), a table, a 4 KiB buffer) 7 to 8 s; with two
- * busy processes on a 2-core machine, 8 s and 12 s.  20 s let any program
- * pass that counts at 210 MiB/s; a function call per byte (getc(),
- * memchr()) is slower.  The watchdog stops a test at 25 s: 20 s, the
- * reply's 3 s and the start fit in it. */
-#define BIG_MS 20000
+ * the good programs (isspace(), a table, a 4 KiB buffer) 7 to 8 s.  Under
+ * make test, beside lesson 10's crowds and eight other checks, the solution
+ * took 26 s (166 MiB/s): time here says how busy the machine is, not how
+ * good the program is.  So 45 s, and the test's own watchdog budget 50 s
+ * (the grader gives one program's checks 60 s): a program fails on time
+ * only when it reads under about 100 MiB/s on a busy machine, or stops. */
+#define BIG_MS 45000
 
 /* Why the counts in a reply to BIG_B bytes of "a\n" are wrong, "" if it
  * holds no three numbers: which went negative (an int printed with %d),
@@ -677,7 +678,8 @@ const struct test wcserver_tests[] = {
       .hint = "Counts past 2^32 need 64 bits: uint64_t lines, words, bytes, printed with PRIu64. An "
               "int stops at 2^31 - 1 (2 GiB) and overflowing it is undefined behaviour; unsigned "
               "wraps at 2^32 (4 GiB).",
-      .see = "#counts-past-4-gib" },
+      .see = "#counts-past-4-gib",
+      .budget_s = 50 },
     { .name = "one-byte-pieces",
       .what = "sends \"split words\\nacross\\tmany pieces\" one byte at a time",
       .run = one_byte_pieces,

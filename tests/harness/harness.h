@@ -25,6 +25,8 @@ struct test {
     void (*run)(struct ctx *c);
     const char *hint;  /* what usually causes a failure */
     const char *see;   /* anchor in the lesson README, e.g. "#single-recv" */
+    int budget_s;      /* the watchdog's limit, 0: 25 s (a test that must move
+                          gigabytes through the program gets more) */
 };
 
 struct program {

@@ -2,7 +2,7 @@
  * runner.c - main() of every lesson checker:
  *
  *   check-NN [--format human|tap|json] [--only TEST[,TEST...]] [--max-fail N]
- *            [-j N] [--list] PROGRAM EXE
+ *            [--quick] [-j N] [--list] PROGRAM EXE
  *
  * Each test runs in its own process (a failing test ends with _exit, and
  * one test cannot disturb another), several at a time, under a watchdog.
@@ -23,7 +23,12 @@
 #include <unistd.h>
 #include "internal.h"
 
-enum { TEST_BUDGET_S = 25, BACKSTOP_MS = 35000, MAX_JOBS = 64 };
+enum { TEST_BUDGET_S = 25, BACKSTOP_EXTRA_MS = 10000, MAX_JOBS = 64 };
+
+static int budget_s(const struct test *t)
+{
+    return t->budget_s > 0 ? t->budget_s : TEST_BUDGET_S;
+}
 
 const char *scratch_base;
 static struct ctx *current;   /* in a test's process: its context */
@@ -62,10 +67,10 @@ static _Noreturn void run_in_child(const struct test *t, const char *exe, const 
     struct ctx c = { .test = t, .exe = exe, .name = name, .result_fd = fd, .t0 = mono_ms() };
     current = &c;
     const char *why = str("the test did not finish within %d s: the checker stopped it",
-                          TEST_BUDGET_S);
-    abort_record(late, sizeof late, TEST_BUDGET_S * 1000L, why);
+                          budget_s(t));
+    abort_record(late, sizeof late, budget_s(t) * 1000L, why);
     signal(SIGALRM, watchdog);
-    alarm(TEST_BUDGET_S);
+    alarm((unsigned)budget_s(t));
     prctl(PR_SET_CHILD_SUBREAPER, 1);   /* daemons the program leaves come back to us */
     t->run(&c);
     test_passed(&c);
@@ -121,7 +126,7 @@ static int listed(const char *list, const char *name)
 static int usage(void)
 {
     fprintf(stderr, "usage: check-%s [--format human|tap|json] [--only TEST[,TEST...]] "
-                    "[--max-fail N] [-j N] [--list] PROGRAM EXE\n", LESSON.dir);
+                    "[--max-fail N] [--quick] [-j N] [--list] PROGRAM EXE\n", LESSON.dir);
     return 2;
 }
 
@@ -158,6 +163,7 @@ int main(int argc, char **argv)
     int jobs = 4;
     int list = 0;
     int max_fail = 0;
+    int quick = 0;
     const char *only = NULL;
     const char *color = "auto";
     if (getenv("NO_COLOR") && *getenv("NO_COLOR"))
@@ -178,6 +184,8 @@ int main(int argc, char **argv)
         } else if (!strcmp(argv[i], "--max-fail") && i + 1 < argc) {
             i++;
             max_fail = atoi(argv[i]);
+        } else if (!strcmp(argv[i], "--quick")) {
+            quick = 1;
         } else if (!strcmp(argv[i], "--list")) {
             list = 1;
         } else if (!strncmp(argv[i], "--color=", 8)) {
@@ -263,6 +271,15 @@ int main(int argc, char **argv)
             s[next].r.observed = "not run: --max-fail reached";
             next++;
         }
+        /* --quick: the tests that take longer than the usual budget (gigabytes
+         * through the program) are left out, and say so. */
+        while (quick && next < n && tests[next]->budget_s > TEST_BUDGET_S) {
+            s[next].done = 1;
+            s[next].r.status = SKIPPED;
+            s[next].r.observed = str("not run: --quick leaves out a test that may take %d s",
+                                     tests[next]->budget_s);
+            next++;
+        }
         while (running < jobs && next < n) {
             int p[2];
             if (pipe2(p, O_CLOEXEC) != 0) {
@@ -296,7 +313,7 @@ int main(int argc, char **argv)
             struct slot *t = &s[idx[q]];
             if (fds[q].revents) {
                 running -= take(t);
-            } else if (mono_ms() - t->start > BACKSTOP_MS) {
+            } else if (mono_ms() - t->start > budget_s(tests[idx[q]]) * 1000L + BACKSTOP_EXTRA_MS) {
                 kill(t->pid, SIGKILL);   /* the watchdog failed: never wait forever */
                 collect(t);
                 running--;
