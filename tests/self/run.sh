@@ -5,15 +5,15 @@
 #   fails every skeleton, and fails each buggy program in tests/NN-name/corpus/ on the
 #   test its first line names.
 #
-# Cases run J at a time (default 8; lesson 10's JH, default 2, beside them); output is
+# Cases run J at a time (default 8; CPU-bound ones JH, default 2, beside them); output is
 # TAP, then "N passed, N failed".
 # L=03 restricts to one lesson, T=word to cases whose source path contains it.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(dirname "$(dirname "$here")")
 cd "$top" || exit 2
-# Two pools of cases at once: lesson 10 (10,000-client crowds, the machine's
-# CPU) JH at a time, every other lesson J at a time.  Those mostly wait for
+# Two pools of cases at once: those that keep a core busy JH at a time (as
+# many as the cores), every other case J at a time.  Those mostly wait for
 # the timeouts the contract fixes, so many can share two cores.
 J=${J:-8}
 JH=${JH:-2}
@@ -57,9 +57,21 @@ fi
 # Longest first: the pass cases of the slow lessons would otherwise start
 # last and leave the run waiting on their tail.
 awk -v out="$out" '{ print $1, $2, $3, $4, out "/" NR }' "$list" > "$out/numbered"
-grep " 10-" "$out/numbered" | xargs -r -P "$JH" -L 1 sh "$here/case.sh" &
+# The cases that keep a core busy: every case that runs wcserver's
+# past-4-gib (4 GiB counted, the longest: first), then lesson 10's crowds.
+: > "$out/heavy"; : > "$out/crowds"; : > "$out/light"
+while read -r kind lesson program src res; do
+    to=light
+    case "$kind $lesson $program" in
+    *" 10-"*) to=crowds ;;
+    "pass 08-shutdown wcserver") to=heavy ;;
+    *) sed -n 1p "$src" | grep -q 'expect-fail:.* past-4-gib' && to=heavy ;;
+    esac
+    echo "$kind $lesson $program $src $res" >> "$out/$to"
+done < "$out/numbered"
+cat "$out/heavy" "$out/crowds" | xargs -r -P "$JH" -L 1 sh "$here/case.sh" &
 heavypid=$!
-{ grep "^pass 12-\|^pass 09-" "$out/numbered"; grep -v " 10-\|^pass 12-\|^pass 09-" "$out/numbered"; } |
+{ grep "^pass 12-\|^pass 09-" "$out/light"; grep -v "^pass 12-\|^pass 09-" "$out/light"; } |
     xargs -r -P "$J" -L 1 sh "$here/case.sh"
 wait "$heavypid"
 if [ -n "${selfpid:-}" ]; then
