@@ -147,8 +147,9 @@ void prog_stop(struct ctx *c, struct proc *p);
  * program is stopped: it cannot accept() or send until prog_thaw (SIGCONT). */
 void prog_freeze(struct ctx *c, struct proc *p);
 void prog_thaw(struct ctx *c, struct proc *p);
-/* Nonzero when no thread of the program's process group is running or
- * runnable: all wait in a system call (e.g. a send() that cannot go on). */
+/* Nonzero when no thread of the program, or of the processes it started,
+ * is running or runnable: all wait in a system call (e.g. a send() that
+ * cannot go on). */
 int prog_asleep(struct proc *p);
 /* Wait at most ms until the program has dealt with what happened: it has
  * exited, or all of it waits in a system call (seen twice in a row, so a

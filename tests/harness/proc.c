@@ -581,35 +581,46 @@ void prog_thaw(struct ctx *c, struct proc *p)
     kill(-p->pid, SIGCONT);
 }
 
+/* Walking a program's processes: how deep, and whether a thread was seen. */
+struct walk {
+    int depth, found;
+};
+
+/* Nonzero when a thread of process pid, or of a process below it, runs or
+ * could.  Walks the tree (shared.c's for_each_child), not all of /proc:
+ * under make test hundreds of processes run, and this is sampled often. */
+static int awake_below(long pid, void *arg)
+{
+    struct walk *w = arg;
+    char path[96];
+    snprintf(path, sizeof path, "/proc/%ld/task", pid);
+    DIR *t = opendir(path);
+    struct dirent *te;
+    int awake = 0;
+    while (t && !awake && (te = readdir(t))) {
+        char st;
+        long g;
+        snprintf(path, sizeof path, "/proc/%ld/task/%.32s/stat", pid, te->d_name);
+        if (te->d_name[0] == '.' || stat_of(path, &st, &g) != 0)
+            continue;
+        w->found = 1;
+        awake = st != 'S' && st != 'D' && st != 'Z' && st != 'X';
+    }
+    if (t)
+        closedir(t);
+    if (awake || w->depth >= 8)
+        return awake;
+    w->depth++;
+    awake = for_each_child(pid, awake_below, w);
+    w->depth--;
+    return awake;
+}
+
 int prog_asleep(struct proc *p)
 {
-    DIR *d = opendir("/proc");
-    int found = 0, awake = 0;
-    struct dirent *e;
-    while (d && !awake && (e = readdir(d))) {
-        char st, path[600];
-        long pgrp;
-        snprintf(path, sizeof path, "/proc/%.32s/stat", e->d_name);
-        if (e->d_name[0] < '1' || e->d_name[0] > '9' || stat_of(path, &st, &pgrp) ||
-            pgrp != p->pid)
-            continue;
-        snprintf(path, sizeof path, "/proc/%.32s/task", e->d_name);
-        DIR *t = opendir(path);
-        struct dirent *te;
-        while (t && !awake && (te = readdir(t))) {
-            long g;
-            snprintf(path, sizeof path, "/proc/%.32s/task/%.32s/stat", e->d_name, te->d_name);
-            if (te->d_name[0] == '.' || stat_of(path, &st, &g))
-                continue;
-            found = 1;
-            awake = st != 'S' && st != 'D' && st != 'Z' && st != 'X';
-        }
-        if (t)
-            closedir(t);
-    }
-    if (d)
-        closedir(d);
-    return found && !awake;
+    struct walk w = { 0 };
+    int awake = awake_below((long)p->pid, &w);
+    return w.found && !awake;
 }
 
 void prog_wait_idle(struct proc *p, long ms)
@@ -618,6 +629,6 @@ void prog_wait_idle(struct proc *p, long ms)
     int calm = 0;
     while (calm < 2 && prog_running(p) && mono_ms() < end) {
         calm = prog_asleep(p) ? calm + 1 : 0;
-        pause_ms(1);
+        pause_ms(2);
     }
 }

@@ -42,26 +42,50 @@ void rm_tree(const char *path)
         nftw(path, rm_one, 16, FTW_DEPTH | FTW_PHYS | FTW_MOUNT);
 }
 
-int kill_children(int reap)
+int for_each_child(long pid, int (*fn)(long child, void *arg), void *arg)
 {
-    int found = 0;
-    DIR *d = opendir("/proc/self/task");
+    char path[96];
+    if (pid)
+        snprintf(path, sizeof path, "/proc/%ld/task", pid);
+    else
+        snprintf(path, sizeof path, "/proc/self/task");
+    DIR *d = opendir(path);
     struct dirent *t;
-    while (d && (t = readdir(d))) {
-        char path[300];
-        snprintf(path, sizeof path, "/proc/self/task/%s/children", t->d_name);
-        FILE *f = fopen(path, "re");
-        int pid;
-        while (f && fscanf(f, "%d", &pid) == 1) {
-            kill(pid, SIGKILL);
-            if (reap)
-                waitpid(pid, NULL, 0);
-            found++;
-        }
+    int r = 0;
+    while (d && !r && (t = readdir(d))) {
+        if (t->d_name[0] == '.')
+            continue;
+        char file[160];
+        snprintf(file, sizeof file, "%s/%.32s/children", path, t->d_name);
+        FILE *f = fopen(file, "re");
+        long child;
+        while (f && !r && fscanf(f, "%ld", &child) == 1)
+            r = fn(child, arg);
         if (f)
             fclose(f);
     }
     if (d)
         closedir(d);
-    return found;
+    return r;
+}
+
+struct kill_count {
+    int reap, found;
+};
+
+static int kill_one(long pid, void *arg)
+{
+    struct kill_count *k = arg;
+    kill((pid_t)pid, SIGKILL);
+    if (k->reap)
+        waitpid((pid_t)pid, NULL, 0);
+    k->found++;
+    return 0;
+}
+
+int kill_children(int reap)
+{
+    struct kill_count k = { .reap = reap };
+    for_each_child(0, kill_one, &k);
+    return k.found;
 }

@@ -26,6 +26,10 @@ int verdict_parse(const char *word);
  * another file system mounted inside is not entered.  NULL: nothing. */
 void rm_tree(const char *path);
 
+/* fn(child, arg) for each child of each thread of process pid (0: this
+ * process), until fn returns nonzero; returns that, or 0. */
+int for_each_child(long pid, int (*fn)(long child, void *arg), void *arg);
+
 /* SIGKILL every child of every thread of this process (a child subreaper
  * gets the daemons its programs leave); with reap, wait for each.  Returns
  * how many there were. */
