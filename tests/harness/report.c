@@ -467,7 +467,7 @@ void report_end(int format, const char *program, int passed, int failed, int ski
                ngrouped, failed);
     if (format == FMT_HUMAN)
         printf("%s%s: %d of %d tests passed%s%s\n", failed ? RED : GREEN, program, passed,
-               total, skipped ? str(" (%d skipped, not counted: the machine cannot stage them)",
+               total, skipped ? str(" (%d skipped, not counted: each SKIP above says why)",
                                     skipped) : "", OFF);
     else if (format == FMT_JSON)
         printf("\n], \"passed\": %d, \"failed\": %d, \"skipped\": %d, \"total\": %d}\n", passed,

@@ -271,16 +271,17 @@ int main(int argc, char **argv)
             s[next].r.observed = "not run: --max-fail reached";
             next++;
         }
-        /* --quick: the tests that take longer than the usual budget (gigabytes
-         * through the program) are left out, and say so. */
-        while (quick && next < n && tests[next]->budget_s > TEST_BUDGET_S) {
-            s[next].done = 1;
-            s[next].r.status = SKIPPED;
-            s[next].r.observed = str("not run: --quick leaves out a test that may take %d s",
-                                     tests[next]->budget_s);
-            next++;
-        }
         while (running < jobs && next < n) {
+            /* --quick: the tests that take longer than the usual budget
+             * (gigabytes through the program) are left out, and say so. */
+            if (quick && tests[next]->budget_s > TEST_BUDGET_S) {
+                s[next].done = 1;
+                s[next].r.status = SKIPPED;
+                s[next].r.observed = str("not run: --quick leaves out a test that may take %d s",
+                                         tests[next]->budget_s);
+                next++;
+                continue;
+            }
             int p[2];
             if (pipe2(p, O_CLOEXEC) != 0) {
                 perror("pipe");
