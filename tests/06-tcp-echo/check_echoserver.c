@@ -332,17 +332,29 @@ static void finish_sending(struct ctx *c, struct conn *k, const struct got *so_f
 /* The client sends 8 MiB before it reads any echo: the echo fills its
  * receive buffer, then the server's send buffer (at most 4 MiB here), and
  * the server's sends would block.  Then it reads. */
+/* The server waits (asleep) and leaves our bytes unread: it pushes back. */
+static int backpressure(struct proc *p, struct conn *k)
+{
+    struct program_end e;
+    prog_wait_idle(p, 300);
+    return prog_asleep(p) && conn_program_end(k, &e) == 1 && e.rx > 0;
+}
+
 static void late_reader(struct ctx *c)
 {
     struct conn *k = dial(c, server(c, NULL));
+    /* A small window of ours: 8 MiB of echo cannot all wait in buffers on
+     * the way (ours would grow to 32 MiB here), so the server's sends block. */
+    conn_rcvbuf(k, 64 << 10);
     size_t n = 8 << 20;
     char *buf = random_bytes(n, 29);
     size_t sent = conn_flood(c, k, buf, n, n, 300);   /* until it takes no more for 300 ms */
     /* A server starved of CPU on a busy machine also takes nothing for a
-     * while: the flood has stopped it only once it waits in a system call
-     * (a correct one in send(), its client's window full). */
+     * while.  The flood has stopped it only when it waits in a system call
+     * with our bytes unread (a correct one in send(), its client's window
+     * full); one that has read all we sent goes on taking more. */
     struct proc *p = prog_started(c, 0);
-    for (int i = 0; i < 20 && sent < n && prog_running(p) && !prog_asleep(p); i++)
+    for (int i = 0; i < 20 && sent < n && prog_running(p) && !backpressure(p, k); i++)
         sent += conn_flood(c, k, buf + sent, n - sent, n - sent, 300);
     struct got g = conn_echo(c, k, buf + sent, n - sent, n, 3000, finish_sending, NULL);
     char *d = first_difference(buf, n, g.buf, g.len);
