@@ -294,8 +294,7 @@ static void silent_address(struct ctx *c)
 {
     struct multi *m = multi_stage_silent(c);
     const char *text = "past the silent address\n";
-    struct proc *p = prog_start(c, (struct start){
-        .argv = ARGV("fetch", m->name, str("%d", m->port)), .hosts = m->hosts });
+    struct proc *p = multi_client(c, m, "fetch", NULL, 0);
     struct conn *k = multi_expect_second(c, m, p);
     conn_send(c, k, text, strlen(text));
     conn_half_close(c, k);
@@ -314,8 +313,7 @@ static void address_order(struct ctx *c)
 {
     struct multi *m = multi_stage(c, SOCK_STREAM);
     const char *text = "from the first address\n";
-    struct proc *p = prog_start(c, (struct start){
-        .argv = ARGV("fetch", m->name, str("%d", m->port)), .hosts = m->hosts });
+    struct proc *p = multi_client(c, m, "fetch", NULL, 0);
     struct conn *k = multi_expect_first(c, m, 3000);
     conn_send(c, k, text, strlen(text));
     conn_close(c, k);

@@ -299,8 +299,7 @@ static void three_arguments(struct ctx *c)
 static void first_address(struct ctx *c)
 {
     struct multi *m = multi_stage(c, SOCK_DGRAM);
-    struct proc *p = prog_start_stdin(c, (struct start){
-        .argv = ARGV("udpclient", m->name, str("%d", m->port)), .hosts = m->hosts }, "first\n", 6);
+    struct proc *p = multi_client(c, m, "udpclient", "first\n", 6);
     char buf[64];
     size_t n;
     int from;

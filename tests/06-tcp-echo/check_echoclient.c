@@ -272,9 +272,7 @@ static void silent_address(struct ctx *c)
 {
     struct multi *m = multi_stage_silent(c);
     const char *line = "past the silent address\n";
-    struct proc *p = prog_start_stdin(c, (struct start){
-        .argv = ARGV("echoclient", m->name, str("%d", m->port)), .hosts = m->hosts,
-        .stdout_cap = 1 << 20 }, line, strlen(line));
+    struct proc *p = multi_client(c, m, "echoclient", line, strlen(line));
     struct conn *k = multi_expect_second(c, m, p);
     echo_back(c, k, line, strlen(line));
     expect_exit(c, p, 0, 2000);
@@ -318,9 +316,7 @@ static void address_order(struct ctx *c)
 {
     struct multi *m = multi_stage(c, SOCK_STREAM);
     const char *line = "first address\n";
-    struct proc *p = prog_start_stdin(c, (struct start){
-        .argv = ARGV("echoclient", m->name, str("%d", m->port)), .hosts = m->hosts },
-        line, strlen(line));
+    struct proc *p = multi_client(c, m, "echoclient", line, strlen(line));
     struct conn *k = multi_expect_first(c, m, 3000);
     echo_back(c, k, line, strlen(line));
     expect_exit(c, p, 0, 2000);

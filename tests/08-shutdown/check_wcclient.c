@@ -264,9 +264,7 @@ static void silent_address(struct ctx *c)
 {
     struct multi *m = multi_stage_silent(c);
     const char *in = "past the silent address\n";
-    struct proc *p = prog_start_stdin(c, (struct start){
-        .argv = ARGV("wcclient", m->name, str("%d", m->port)), .hosts = m->hosts,
-        .stdout_cap = 1 << 20 }, in, strlen(in));
+    struct proc *p = multi_client(c, m, "wcclient", in, strlen(in));
     struct conn *k = multi_expect_second(c, m, p);
     expect_request(c, k, in, strlen(in));
     conn_send(c, k, "1 4 24\n", 7);
@@ -294,9 +292,7 @@ static void address_order(struct ctx *c)
 {
     struct multi *m = multi_stage(c, SOCK_STREAM);
     const char *in = "first address\n";
-    struct proc *p = prog_start_stdin(c, (struct start){
-        .argv = ARGV("wcclient", m->name, str("%d", m->port)), .hosts = m->hosts },
-        in, strlen(in));
+    struct proc *p = multi_client(c, m, "wcclient", in, strlen(in));
     struct conn *k = multi_expect_first(c, m, 3000);
     expect_request(c, k, in, strlen(in));
     conn_send(c, k, "1 2 14\n", 7);

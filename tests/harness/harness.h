@@ -452,6 +452,10 @@ struct multi {
     long silent_ms;             /* multi_stage_silent: addrs[0]'s connect timeout */
 };
 struct multi *multi_stage(struct ctx *c, int type);
+/* Start the client `name HOST PORT` with m's name, port and hosts file;
+ * stdin: n bytes of in, then its end (in NULL: /dev/null). */
+struct proc *multi_client(struct ctx *c, struct multi *m, const char *name, const void *in,
+                          size_t n);
 /* The program's first connection must come to the first address: accepted. */
 struct conn *multi_expect_first(struct ctx *c, struct multi *m, long timeout_ms);
 /* Its first datagram must come to the first address: received into buf

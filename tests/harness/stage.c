@@ -327,6 +327,14 @@ static void expect_first_address(struct ctx *c, struct multi *m, long timeout_ms
         wrong_address(c, m, got);
 }
 
+struct proc *multi_client(struct ctx *c, struct multi *m, const char *name, const void *in,
+                          size_t n)
+{
+    struct start s = { .argv = ARGV(name, m->name, str("%d", m->port)), .hosts = m->hosts,
+                       .stdout_cap = 1 << 20 };
+    return in ? prog_start_stdin(c, s, in, n) : prog_start(c, s);
+}
+
 struct conn *multi_expect_first(struct ctx *c, struct multi *m, long timeout_ms)
 {
     expect_first_address(c, m, timeout_ms);
