@@ -266,11 +266,14 @@ size_t conn_send_now(struct conn *k, const void *buf, size_t n, long ms, int *er
 size_t conn_flood(struct ctx *c, struct conn *k, const void *block, size_t bn, size_t max,
                   long stall_ms);
 /* Send total bytes (gigabytes, e.g. past 2^32) made of page (page_len
- * >= 1 bytes) repeated, from one megabyte of memory.  Fails if the program closes or resets the connection, reads nothing for
- * 3 s, or has not read it all within ms.  Recorded: "c1: 4294971392 bytes
- * of \"a\\n\" repeated". */
-void conn_send_repeated(struct ctx *c, struct conn *k, const void *page, size_t page_len,
-                        uint64_t total, long timeout_ms);
+ * >= 1 bytes) repeated, from one megabyte of memory, to program p.  Fails
+ * if p closes or resets the connection, or takes nothing for 3 s while it
+ * waits in a system call.  At ms, unfinished: fails if p read under 100
+ * MiB per second of its own CPU time, else skips (the machine was too
+ * busy: time measured the load, not the program).  Recorded:
+ * "c1: 4294971392 bytes of \"a\\n\" repeated". */
+void conn_send_repeated(struct ctx *c, struct conn *k, struct proc *p, const void *page,
+                        size_t page_len, uint64_t total, long timeout_ms);
 /* TCP_NODELAY: each send leaves at once, however small. */
 void conn_nodelay(struct conn *k);
 /* SO_RCVBUF: a small receive buffer makes a peer that reads slowly (or
