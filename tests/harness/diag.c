@@ -93,7 +93,6 @@ int conn_program_end(struct conn *k, struct program_end *e)
     return 1;
 }
 
-
 int connect_waiting(const char *addr, int port, int abort_port)
 {
     struct sockaddr_storage to;
