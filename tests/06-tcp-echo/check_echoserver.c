@@ -332,12 +332,14 @@ static void finish_sending(struct ctx *c, struct conn *k, const struct got *so_f
 /* The client sends 8 MiB before it reads any echo: the echo fills its
  * receive buffer, then the server's send buffer (at most 4 MiB here), and
  * the server's sends would block.  Then it reads. */
-/* The server waits (asleep) and leaves our bytes unread: it pushes back. */
-static int backpressure(struct proc *p, struct conn *k)
+/* The server has done all it will do before we read: it waits (asleep)
+ * and either leaves our bytes unread (it pushes back) or, once we have
+ * sent everything, has read it all (and echoed or dropped it). */
+static int settled(struct proc *p, struct conn *k, int all_sent)
 {
     struct program_end e;
     prog_wait_idle(p, 300);
-    return prog_asleep(p) && conn_program_end(k, &e) == 1 && e.rx > 0;
+    return prog_asleep(p) && conn_program_end(k, &e) == 1 && (e.rx > 0 || all_sent);
 }
 
 static void late_reader(struct ctx *c)
@@ -352,10 +354,14 @@ static void late_reader(struct ctx *c)
     /* A server starved of CPU on a busy machine also takes nothing for a
      * while.  The flood has stopped it only when it waits in a system call
      * with our bytes unread (a correct one in send(), its client's window
-     * full); one that has read all we sent goes on taking more. */
+     * full); one that has read all we sent goes on taking more.  Its
+     * receive buffer may take all 8 MiB: then we still read nothing until
+     * it has read them, or a server that drops what would block would
+     * find us reading and drop nothing. */
     struct proc *p = prog_started(c, 0);
-    for (int i = 0; i < 20 && sent < n && prog_running(p) && !backpressure(p, k); i++)
-        sent += conn_flood(c, k, buf + sent, n - sent, n - sent, 300);
+    for (int i = 0; i < 20 && prog_running(p) && !settled(p, k, sent == n); i++)
+        if (sent < n)
+            sent += conn_flood(c, k, buf + sent, n - sent, n - sent, 300);
     struct got g = conn_echo(c, k, buf + sent, n - sent, n, 3000, finish_sending, NULL);
     char *d = first_difference(buf, n, g.buf, g.len);
     if (d)
