@@ -25,6 +25,25 @@ readme_tests() {
          }' "$1" | sort -u
 }
 
+# corpus_problems TESTS FILE...: reads the checker's test names (one per
+# line), then each corpus program's first line, and prints
+#   uncaught TEST       a test no program names
+#   unknown FILE names TEST   a named test the checker does not list
+#   unmarked FILE       a first line that is not /* expect-fail: TEST ... -- why */
+corpus_problems() {
+    awk 'NR == FNR { known[$0] = 1; next }
+         FNR == 1 {
+             f = FILENAME; sub(/.*\//, "", f)
+             if (!match($0, /^\/\* expect-fail: .* -- /)) { print "unmarked " f; next }
+             n = split(substr($0, 16, RLENGTH - 19), t, " ")
+             for (i = 1; i <= n; i++) {
+                 named[t[i]] = 1
+                 if (!(t[i] in known)) print "unknown " f " names " t[i]
+             }
+         }
+         END { for (k in known) if (!(k in named)) print "uncaught " k }' "$@" | sort
+}
+
 for dir in tests/[0-9][0-9]-*; do
     lesson=$(basename "$dir")
     chk=$BUILD/checkers/check-$lesson
@@ -42,32 +61,25 @@ for dir in tests/[0-9][0-9]-*; do
         fi
         cut -f1 "$T/list" | sort -u > "$T/tests"
         cat "$T/tests" >> "$T/$lesson.all"
-        # What the corpus names: "file test" pairs.
-        : > "$T/named"
-        for f in "$dir/corpus/$program"/*.c; do
-            [ -f "$f" ] || continue
-            head -n 1 "$f" | sed -n 's|^/\* expect-fail: \(.*\) -- .*|\1|p' | tr ' ' '\n' |
-                sed '/^$/d; s|^|'"$(basename "$f")"' |' >> "$T/named"
-        done
-        uncaught=$(cut -d' ' -f2 "$T/named" | sort -u | comm -23 "$T/tests" -)
+        # One pass over the tests and every corpus program's first line.
+        set -- "$dir/corpus/$program"/*.c
+        [ -f "$1" ] || set --
+        corpus_problems "$T/tests" "$@" > "$T/problems"
+        uncaught=$(sed -n 's/^uncaught //p' "$T/problems")
         if [ -n "$uncaught" ]; then
             fail "$lesson/$program: every test has a corpus program that fails it" \
                 "no program in $dir/corpus/$program/ names: $(echo $uncaught)"
         else
             pass "$lesson/$program: every test has a corpus program that fails it ($(wc -l < "$T/tests") tests)"
         fi
-        unknown=$(while read -r file t; do
-                      grep -qx -- "$t" "$T/tests" || echo "$file names $t"
-                  done < "$T/named")
+        unknown=$(sed -n 's/^unknown //p' "$T/problems")
         if [ -n "$unknown" ]; then
             fail "$lesson/$program: every test a corpus program names exists" "$unknown"
         else
             pass "$lesson/$program: every test a corpus program names exists"
         fi
-        for f in "$dir/corpus/$program"/*.c; do
-            [ -f "$f" ] || continue
-            head -n 1 "$f" | grep -q '^/\* expect-fail: .* -- ' ||
-                fail "$lesson/$program: $(basename "$f") starts with /* expect-fail: TEST -- why */"
+        sed -n 's/^unmarked //p' "$T/problems" | while read -r f; do
+            fail "$lesson/$program: $f starts with /* expect-fail: TEST -- why */"
         done
     done
     sort -u "$T/$lesson.all" -o "$T/$lesson.all"
