@@ -21,7 +21,7 @@ lesson=$1 program=$2 src=$3
 checker=$BUILD/checkers/check-$lesson
 [ -x "$checker" ] || { echo "check-one.sh: no checker $checker (run make)" >&2; exit 2; }
 [ -n "$exe" ] || exe=$BUILD/run/$lesson/$program
-mkdir -p "$(dirname "$exe")"
+mkdir -p "${exe%/*}"
 log=$exe.compile.log
 rm -f "$exe" "$exe.static"
 if [ ! -f "$src" ]; then
