@@ -86,7 +86,7 @@ nhostile=$(ls tests/self/hostile | wc -l)
 [ -d "$class/kills-everything" ] || nhostile=$((nhostile - 1))
 
 before=$(markers)
-tmpdirs=$(ls -d /tmp/grader.* 2>/dev/null | wc -l)
+tmpdirs=$(ls -d "${TMPDIR:-/tmp}"/grader.* 2>/dev/null | wc -l)
 t0=$(date +%s)
 "$G" -j 8 --checkers "$BUILD/checkers" -- "$class" "$out" > "$T/stdout" 2> "$T/stderr"
 rc=$?
@@ -126,7 +126,7 @@ expect "nothing is left running as a sandbox uid" "$([ -z "$left" ] && echo yes)
 new=$(printf '%s\n' "$after" | grep -vxF -e "$before" | grep .)
 expect "no marker or fill file outside the sandboxes" "$([ -z "$new" ] && echo yes)" "$new"
 expect "the scratch directory is removed" \
-    "$([ "$(ls -d /tmp/grader.* 2>/dev/null | wc -l)" -eq "$tmpdirs" ] && echo yes)"
+    "$([ "$(ls -d "${TMPDIR:-/tmp}"/grader.* 2>/dev/null | wc -l)" -eq "$tmpdirs" ] && echo yes)"
 expect "rewritten grades are not possible: no forged row" \
     "$(grep -q ',99,99' "$out/grades.csv" || grep -q '"score": 99' "$out"/*/results.json || echo yes)"
 expect "the reference solution is out of reach at run time" \
