@@ -254,6 +254,15 @@ int main(int argc, char **argv)
     fflush(stdout);
 
     struct slot *s = xcalloc((size_t)n, sizeof *s);
+    /* The long tests start first: the others run beside them, and the
+     * check ends soon after the longest.  Results still print in table
+     * order. */
+    int *order = xcalloc((size_t)n, sizeof *order);
+    int no = 0;
+    for (int round = 0; round < 2; round++)
+        for (int k = 0; k < n; k++)
+            if ((tests[k]->budget_s > TEST_BUDGET_S) == !round)
+                order[no++] = k;
     struct pollfd fds[MAX_JOBS];
     int idx[MAX_JOBS];
     int next = 0;
@@ -266,20 +275,21 @@ int main(int argc, char **argv)
     while (printed < n) {
         /* --max-fail: enough is known; the tests not started are not run. */
         while (max_fail && failed >= max_fail && next < n) {
-            s[next].done = 1;
-            s[next].r.status = SKIPPED;
-            s[next].r.observed = "not run: --max-fail reached";
-            next++;
+            struct slot *t = &s[order[next++]];
+            t->done = 1;
+            t->r.status = SKIPPED;
+            t->r.observed = "not run: --max-fail reached";
         }
         while (running < jobs && next < n) {
+            const struct test *test = tests[order[next]];
+            struct slot *t = &s[order[next++]];
             /* --quick: the tests that take longer than the usual budget
              * (gigabytes through the program) are left out, and say so. */
-            if (quick && tests[next]->budget_s > TEST_BUDGET_S) {
-                s[next].done = 1;
-                s[next].r.status = SKIPPED;
-                s[next].r.observed = str("not run: --quick leaves out a test that may take %d s",
-                                         tests[next]->budget_s);
-                next++;
+            if (quick && test->budget_s > TEST_BUDGET_S) {
+                t->done = 1;
+                t->r.status = SKIPPED;
+                t->r.observed = str("not run: --quick leaves out a test that may take %d s",
+                                    test->budget_s);
                 continue;
             }
             int p[2];
@@ -287,20 +297,19 @@ int main(int argc, char **argv)
                 perror("pipe");
                 return 2;
             }
-            s[next].pid = fork();
-            if (s[next].pid == 0) {
+            t->pid = fork();
+            if (t->pid == 0) {
                 close(p[0]);
-                run_in_child(tests[next], exe, prog->name, p[1]);
+                run_in_child(test, exe, prog->name, p[1]);
             }
             close(p[1]);
-            s[next].fd = p[0];
-            s[next].start = mono_ms();
-            next++;
+            t->fd = p[0];
+            t->start = mono_ms();
             running++;
         }
         int m = 0;
-        for (int k = 0; k < next; k++) {
-            if (s[k].done)
+        for (int k = 0; k < n; k++) {
+            if (s[k].done || !s[k].pid)
                 continue;
             fds[m] = (struct pollfd){ .fd = s[k].fd, .events = POLLIN };
             idx[m] = k;
