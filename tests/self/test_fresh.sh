@@ -23,9 +23,10 @@ for skel in lessons/[0-9][0-9]-*/*.c; do
     $CC -std=gnu11 -Wall -Wextra -Werror -c -o /dev/null "$out" 2>>"$out.err" || bad="$bad $program(compile)"
     grep -q "^ \* \`$program " "$out" || bad="$bad $program(no contract)"
     grep -q 'TODO' "$out" && bad="$bad $program(has a TODO)"
+    grep -q '| |---|' "$out" && bad="$bad $program(a table flattened into prose)"
     grep -q '^int main(int argc, char \*\*argv)$' "$out" || bad="$bad $program(no main)"
 done
-say $([ -z "$bad" ] && echo 0 || echo 1) "make fresh: every program's bare file has its contract, no TODO, an empty main, and compiles warning-free${bad:+ (wrong:$bad)}"
+say $([ -z "$bad" ] && echo 0 || echo 1) "make fresh: every program's bare file has its contract (tables kept as rows), no TODO, an empty main, and compiles warning-free${bad:+ (wrong:$bad)}"
 
 # A copy of the tree fresh.sh needs, outside any git work tree.
 mkdir -p "$tmp/w/tests/tools" "$tmp/w/docs"

@@ -36,8 +36,8 @@ fi
 # The program's part of its lesson's section of docs/contract.md: the
 # paragraphs from the one that starts with `PROGRAM to the one that starts
 # with another program of the section (those before any program are for
-# all of them).  Prose is wrapped at 72 columns, examples are kept as they
-# are; "*/" could end the comment, so it becomes "* /".
+# all of them).  Prose is wrapped at 72 columns, examples and table rows
+# are kept as they are; "*/" could end the comment, so it becomes "* /".
 contract() {
     awk -v lesson="$lesson" -v prog="$program" '
         function flush(   words, k, line) {
@@ -56,7 +56,7 @@ contract() {
         /^#+ / { flush(); insec = (index($0, "## " lesson " ") == 1); next }
         !insec { next }
         /^$/ { flush(); if (code && (owner == "" || owner == prog)) print " *"; code = 0; next }
-        /^    / { flush(); if (owner == "" || owner == prog) { gsub(/\*\//, "* /"); print " * " $0 }; code = 1; next }
+        /^    |^\|/ { flush(); if (owner == "" || owner == prog) { gsub(/\*\//, "* /"); print " * " $0 }; code = 1; next }
         {
             if (para == "" && match($0, /^`[a-z0-9]+ /)) {
                 name = substr($0, 2, RLENGTH - 2)
