@@ -40,6 +40,23 @@ for lesson in lessons/[0-9][0-9]-*; do
     break
 done
 
+# The Chinese ladders: one per lesson, the same programs and the same number
+# of hints for each as the English one, and shown for a Chinese locale.
+ladder() { awk '/^## / { p = $2 } /^### / { n[p]++ } END { for (k in n) print k, n[k] }' "$1" | sort; }
+bad=
+for lesson in lessons/[0-9][0-9]-*; do
+    [ -f "$lesson/HINTS.md" ] || continue
+    if [ ! -f "$lesson/HINTS.zh-CN.md" ]; then bad="$bad $lesson(no HINTS.zh-CN.md)"; continue; fi
+    [ "$(ladder "$lesson/HINTS.md")" = "$(ladder "$lesson/HINTS.zh-CN.md")" ] ||
+        bad="$bad $lesson(programs or hint counts differ: $(ladder "$lesson/HINTS.zh-CN.md" | tr '\n' ' '))"
+done
+say $([ -z "$bad" ] && echo 0 || echo 1) "every lesson's HINTS.zh-CN.md has the English ladder's programs and hints${bad:+ (wrong:$bad)}"
+l=03-accept
+zh1=$(BUILD=$tmp/zh LANG=zh_CN.UTF-8 sh tests/tools/hint.sh $l greeter | sed -n '3p')
+zh2=$(BUILD=$tmp/zh HINT_LANG=en LANG=zh_CN.UTF-8 RESET=1 sh tests/tools/hint.sh $l greeter | sed -n '3p')
+[ "$zh1" = "$(grep -m 1 '^### ' lessons/$l/HINTS.zh-CN.md)" ] && [ "$zh2" = "$(grep -m 1 '^### ' lessons/$l/HINTS.md)" ]
+say $? "make hint shows the Chinese ladder for a Chinese locale, the English one with HINT_LANG=en (saw: $zh1 / $zh2)"
+
 # student-pack: the lessons and their checks; no solutions, corpus, good programs or grader.
 make -s student-pack BUILD="$tmp/pack" >/dev/null 2>&1
 list=$(tar -tzf "$tmp/pack/sockets-workbook-student.tar.gz" 2>/dev/null)
