@@ -187,6 +187,12 @@ int prog_threads(struct proc *p);     /* its threads (entries of /proc/PID/task)
 int prog_children(struct proc *p);    /* processes whose parent it is */
 long prog_rss_kib(struct proc *p);    /* resident memory (VmRSS) in KiB */
 int prog_fds(struct proc *p);         /* its open descriptors (/proc/PID/fd) */
+/* The time its threads have spent on a CPU and waiting for one (ready to
+ * run, the CPUs busy with other work); 0, or -1 if it cannot be read. */
+struct sched {
+    long run_ms, wait_ms;
+};
+int prog_sched(struct proc *p, struct sched *s);
 /* Watch a program that should be idle for ms: the CPU it used (-1: not
  * known) and in how many samples (one each 10 ms) a thread of it was
  * running or waiting to run.  On a busy machine a spinning program gets

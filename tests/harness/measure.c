@@ -3,7 +3,8 @@
  * has used, its threads, its children and its resident memory.  A check
  * samples these while it drives the program (e.g. "one thread and no
  * children at every moment of the load", "RSS at most 64 MiB with 10,000
- * idle clients", "at most 50 ms of CPU over an idle second").
+ * idle clients", "at most 50 ms of CPU over an idle second"), and how
+ * long it waited for a CPU (a machine too busy to judge it).
  */
 #include "internal.h"
 
@@ -121,6 +122,37 @@ long prog_rss_kib(struct proc *p)
 int prog_fds(struct proc *p)
 {
     return entries(p, "fd");
+}
+
+int prog_sched(struct proc *p, struct sched *s)
+{
+    char dir[64];
+    snprintf(dir, sizeof dir, "/proc/%ld/task", (long)p->pid);
+    DIR *d = opendir(dir);
+    if (!d)
+        return -1;
+    /* /proc/PID/task/TID/schedstat: ns on a CPU, ns waiting on a run
+     * queue, time slices.  Summed over the threads. */
+    unsigned long long run = 0, wait = 0;
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        if (!isdigit((unsigned char)e->d_name[0]))
+            continue;
+        char path[384];
+        snprintf(path, sizeof path, "%.63s/%.255s/schedstat", dir, e->d_name);
+        FILE *f = fopen(path, "r");
+        unsigned long long r, w;
+        if (f && fscanf(f, "%llu %llu", &r, &w) == 2) {
+            run += r;
+            wait += w;
+        }
+        if (f)
+            fclose(f);
+    }
+    closedir(d);
+    s->run_ms = (long)(run / 1000000);
+    s->wait_ms = (long)(wait / 1000000);
+    return 0;
 }
 
 struct busy prog_watch_idle(struct proc *p, long ms)
