@@ -273,6 +273,7 @@ struct crowd *crowd_connect(struct ctx *c, int port, int n, long timeout_ms)
                             strerror(e)));
             }
             if (connect(k->fd, (struct sockaddr *)&sa, salen) == 0) {
+                last_done = mono();
                 done++;
             } else if (errno == EINPROGRESS) {
                 struct epoll_event ev = { .events = EPOLLOUT, .data.u32 = (uint32_t)started };
