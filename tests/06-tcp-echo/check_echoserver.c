@@ -350,7 +350,7 @@ static void late_reader(struct ctx *c)
     conn_rcvbuf(k, 64 << 10);
     size_t n = 8 << 20;
     char *buf = random_bytes(n, 29);
-    size_t sent = conn_flood(c, k, buf, n, n, 300);   /* until it takes no more for 300 ms */
+    size_t sent = conn_flood(c, k, buf, n, n, 50);   /* until it takes no more for 50 ms */
     /* A server starved of CPU on a busy machine also takes nothing for a
      * while.  The flood has stopped it only when it waits in a system call
      * with our bytes unread (a correct one in send(), its client's window
@@ -361,7 +361,7 @@ static void late_reader(struct ctx *c)
     struct proc *p = prog_started(c, 0);
     for (int i = 0; i < 20 && prog_running(p) && !settled(p, k, sent == n); i++)
         if (sent < n)
-            sent += conn_flood(c, k, buf + sent, n - sent, n - sent, 300);
+            sent += conn_flood(c, k, buf + sent, n - sent, n - sent, 50);
     struct got g = conn_echo(c, k, buf + sent, n - sent, n, 3000, finish_sending, NULL);
     char *d = first_difference(buf, n, g.buf, g.len);
     if (d)
