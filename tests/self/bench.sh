@@ -9,6 +9,7 @@ RUNS=${RUNS:-5}
 BUILD=${BUILD:-build}
 ms() { echo $(( $(date +%s%N) / 1000000 )); }
 printf '%-28s %8s %8s %8s %6s\n' program median min max tests
+part1=0
 for sol in solutions/[0-9][0-9]-*/*.c; do
     lesson=$(basename "$(dirname "$sol")") program=$(basename "$sol" .c)
     [ -x "$BUILD/checkers/check-$lesson" ] || continue
@@ -25,9 +26,12 @@ for sol in solutions/[0-9][0-9]-*/*.c; do
     done
     sorted=$(echo $times | tr ' ' '\n' | sort -n)
     n=$("$BUILD/checkers/check-$lesson" --list "$program" | wc -l)
-    printf '%-28s %6s ms %5s ms %5s ms %6s\n' "$lesson/$program" \
-        "$(echo "$sorted" | sed -n "$(( (RUNS + 1) / 2 ))p")" \
+    median=$(echo "$sorted" | sed -n "$(( (RUNS + 1) / 2 ))p")
+    printf '%-28s %6s ms %5s ms %5s ms %6s\n' "$lesson/$program" "$median" \
         "$(echo "$sorted" | head -n 1)" "$(echo "$sorted" | tail -n 1)" "$n"
+    case $lesson in 0[1-8]-*) part1=$((part1 + median)) ;; esac
 done
+# Part I's figure: what a student of lessons 01-08 waits for, all checks.
+echo "Part I (lessons 01-08): the medians sum to $part1 ms"
 # Lesson 10 under load: the model answer and the program in lessons/.
 sh tests/self/bench-load.sh
