@@ -17,11 +17,14 @@ cd "$top" || exit 2
 # the timeouts the contract fixes, so many can share two cores.
 J=${J:-8}
 JH=${JH:-2}
-# Scratch files on tmpfs where there is one that can run programs: the
+# Scratch files on tmpfs where there is one that can run programs and hold
+# 4 GiB (lesson 12's checks write 100 MiB files, several cases at once): the
 # checks create and delete tens of thousands of files and directories,
 # which costs a disk file system (ext4 with discard here) far more CPU.
 fast=
-if [ -z "${TMPDIR:-}" ] && fast=$(mktemp -d /dev/shm/workbook-test.XXXXXX 2> /dev/null); then
+room=$(df -Pk /dev/shm 2> /dev/null | awk 'NR == 2 { print $4 }')
+if [ -z "${TMPDIR:-}" ] && [ "${room:-0}" -ge 4194304 ] &&
+    fast=$(mktemp -d /dev/shm/workbook-test.XXXXXX 2> /dev/null); then
     # Open to every user, as /tmp is: some checks run programs as another uid.
     if chmod 1777 "$fast" && cp /bin/true "$fast/probe" 2> /dev/null && "$fast/probe"; then
         export TMPDIR="$fast"
