@@ -264,6 +264,9 @@ static void reset_mid_stream(struct ctx *c)
 
 static void several_addresses(struct ctx *c)
 {
+    /* A network of its own: no other test's listener can take the
+     * addresses that must refuse, at this port. */
+    stage_private_net(c);
     const char *hosts = have_ipv6() ? "127.0.0.3 multi.test\n::1 multi.test\n127.0.0.2 multi.test\n"
                                     : "127.0.0.3 multi.test\n127.0.0.2 multi.test\n";
     char **addrs = hosts_order(c, hosts, "multi.test", SOCK_STREAM);

@@ -258,6 +258,9 @@ static void echo_one_line(struct ctx *c, struct start s, struct listener *l, con
 
 static void every_address(struct ctx *c)
 {
+    /* A network of its own: no other test's listener can take 127.0.0.1
+     * at this port, where a connect must be refused. */
+    stage_private_net(c);
     need_private_hosts(c);
     /* glibc sorts 127.0.0.1 first; nothing listens there on this port. */
     struct listener *l = tcp_listener(c, AF_INET, "127.0.0.2", 5);

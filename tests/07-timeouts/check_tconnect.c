@@ -151,6 +151,9 @@ static void one_deadline(struct ctx *c)
 
 static void next_address(struct ctx *c)
 {
+    /* A network of its own: no other test's listener can take 127.0.0.2
+     * at this port, where a connect must be refused. */
+    stage_private_net(c);
     need_private_hosts(c);
     struct listener *l = tcp_listener(c, AF_INET, "127.0.0.3", 5);
     peer_record(c, 0, "nothing listens on 127.0.0.2 port %d: a connect there is refused",

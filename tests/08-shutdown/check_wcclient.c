@@ -244,6 +244,9 @@ static void ipv6(struct ctx *c)
 
 static void every_address(struct ctx *c)
 {
+    /* A network of its own: no other test's listener can take 127.0.0.1
+     * at this port, where a connect must be refused. */
+    stage_private_net(c);
     need_private_hosts(c);
     const char *in = "second address\n";
     /* glibc lists 127.0.0.1 first; nothing listens there on this port. */
