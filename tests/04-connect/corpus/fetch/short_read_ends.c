@@ -1,4 +1,4 @@
-/* expect-fail: one-byte-pieces binary-payload -- stops when a recv() returns less than the buffer size, taking a short read for the end */
+/* expect-fail: one-byte-pieces -- stops when a recv() returns less than the buffer size, taking a short read for the end (4 MiB at once may come in full buffers, so only the 1-byte pieces are sure to show it) */
 /*
  * usage: fetch HOST PORT
  *
