@@ -52,8 +52,11 @@ for lesson in lessons/[0-9][0-9]-*; do
 done
 say $([ -z "$bad" ] && echo 0 || echo 1) "every lesson's HINTS.zh-CN.md has the English ladder's programs and hints${bad:+ (wrong:$bad)}"
 l=03-accept
-zh1=$(BUILD=$tmp/zh LANG=zh_CN.UTF-8 sh tests/tools/hint.sh $l greeter | sed -n '3p')
-zh2=$(BUILD=$tmp/zh HINT_LANG=en LANG=zh_CN.UTF-8 RESET=1 sh tests/tools/hint.sh $l greeter | sed -n '3p')
+# The caller's own locale settings would outrank LANG: none of them.
+zh() { env -u LANGUAGE -u LC_ALL -u LC_MESSAGES -u HINT_LANG BUILD="$tmp/zh" LANG=zh_CN.UTF-8 "$@" \
+           sh tests/tools/hint.sh $l greeter | sed -n '3p'; }
+zh1=$(zh)
+zh2=$(zh HINT_LANG=en RESET=1)
 [ "$zh1" = "$(grep -m 1 '^### ' lessons/$l/HINTS.zh-CN.md)" ] && [ "$zh2" = "$(grep -m 1 '^### ' lessons/$l/HINTS.md)" ]
 say $? "make hint shows the Chinese ladder for a Chinese locale, the English one with HINT_LANG=en (saw: $zh1 / $zh2)"
 
